@@ -1,0 +1,190 @@
+import { isWorldOpen, parseCidr } from "./cidr";
+import type { ConfigProblem } from "./messages";
+import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
+import type { StackConfig } from "./schema";
+
+/**
+ * Rules that compare several keys, run on a config that passed the schema.
+ * Each returns problems; none throws.
+ */
+export function crossKeyProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
+    return [
+        ...networkProblems(config),
+        ...clusterProblems(config),
+        ...replicaProblems(config),
+        ...hostProblems(config, table),
+        ...routeShapeProblems(config),
+        ...portProblems(table),
+        ...tlsProblems(config),
+        ...productionProblems(config, table),
+    ];
+}
+
+function networkProblems(config: StackConfig): ConfigProblem[] {
+    const parsed = parseCidr(config.network.cidr);
+    if (parsed.ok && (parsed.cidr.family !== "ipv4" || parsed.cidr.prefixLength < 16 || parsed.cidr.prefixLength > 24)) {
+        return [{ key: "network.cidr", message: `is ${config.network.cidr} (an IPv4 block from /16 to /24, as a VPC allows)` }];
+    }
+    return [];
+}
+
+function clusterProblems(config: StackConfig): ConfigProblem[] {
+    const { nodeMinSize, nodeDesiredSize, nodeMaxSize } = config.cluster;
+    if (nodeMinSize <= nodeDesiredSize && nodeDesiredSize <= nodeMaxSize) return [];
+    return [
+        {
+            key: "cluster.nodeDesiredSize",
+            message: `is ${nodeDesiredSize} with nodeMinSize ${nodeMinSize} and nodeMaxSize ${nodeMaxSize} (nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize)`,
+        },
+    ];
+}
+
+function hostKey(configKey: string): string {
+    return configKey === "routes.activemq" ? "routes.activemq.consoleHost" : `${configKey}.host`;
+}
+
+function hostProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
+    const zone = config.dns.zoneName;
+    const problems: ConfigProblem[] = [];
+    for (const route of table.http) {
+        if (route.host !== zone && !route.host.endsWith(`.${zone}`)) {
+            problems.push({ key: hostKey(route.configKey), message: `"${route.host}" is not inside the DNS zone "${zone}" (a name ending in .${zone})` });
+        }
+    }
+    const seen = new Map<string, string>();
+    for (const route of table.http) {
+        const id = `${route.host}${route.path} (${route.pathType})`;
+        const first = seen.get(id);
+        if (first) {
+            problems.push({ key: route.configKey, message: `host and path ${route.host}${route.path} are already routed by ${first} (one route per host, path and path type)` });
+        } else {
+            seen.set(id, route.configKey);
+        }
+    }
+    const names = new Map<string, string>();
+    for (const route of [...table.http, ...table.tcp]) {
+        const id = `${route.namespace}/${route.name}`;
+        const first = names.get(id);
+        if (first) {
+            problems.push({ key: `${route.configKey}.name`, message: `"${route.name}" in namespace ${route.namespace} is already used by ${first} (route names are unique per namespace)` });
+        } else {
+            names.set(id, route.configKey);
+        }
+    }
+    return problems;
+}
+
+function routeShapeProblems(config: StackConfig): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const { cortex } = config.routes;
+    if (!cortex.image && !cortex.service) {
+        problems.push({ key: "routes.cortex.image", message: "is not set (set image to deploy Cortex, or service to route to an existing one)" });
+    }
+    if (cortex.image && cortex.service) {
+        problems.push({ key: "routes.cortex", message: "sets both image and service (one: image deploys Cortex, service routes to an existing one)" });
+    }
+    const canaries: { key: string; canary: NonNullable<typeof cortex.canary>; deploys: boolean }[] = [];
+    if (cortex.canary) canaries.push({ key: "routes.cortex.canary", canary: cortex.canary, deploys: !cortex.service });
+    config.routes.additional.forEach((route, index) => {
+        const key = `routes.additional[${index}]`;
+        if (route.protocol !== "http") return;
+        if (Boolean(route.service) === Boolean(route.workload)) {
+            problems.push({ key, message: "needs exactly one of service and workload (service routes to an existing Service, workload deploys one)" });
+        }
+        if (route.canary) canaries.push({ key: `${key}.canary`, canary: route.canary, deploys: Boolean(route.workload) });
+    });
+    for (const { key, canary, deploys } of canaries) {
+        if (canary.weightPercent === undefined && canary.header === undefined) {
+            problems.push({ key, message: "sets neither weightPercent nor header (at least one)" });
+        }
+        if (deploys && !canary.image) {
+            problems.push({ key: `${key}.image`, message: "is not set (the canary Deployment of a program-deployed workload needs an image)" });
+        }
+        if (!deploys && canary.image) {
+            problems.push({ key: `${key}.image`, message: "is set for a route to an existing Service (label its canary pods track=canary instead)" });
+        }
+    }
+    return problems;
+}
+
+function portProblems(table: RouteTable): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const ports = new Map<number, string>();
+    const nodePorts = new Map<number, string>();
+    for (const route of table.tcp) {
+        const portKey = route.configKey === "routes.activemq" ? "routes.activemq.openwirePort" : `${route.configKey}.port`;
+        if (RESERVED_CONTAINER_PORTS.includes(route.port)) {
+            problems.push({ key: portKey, message: `${route.port} is a port of the controller itself (not ${RESERVED_CONTAINER_PORTS.join(", ")})` });
+        }
+        const firstPort = ports.get(route.port);
+        if (firstPort) problems.push({ key: portKey, message: `${route.port} is already used by ${firstPort} (one TCP route per port)` });
+        else ports.set(route.port, route.configKey);
+
+        const nodePortKey = route.configKey === "routes.activemq" ? "routes.activemq.openwirePort" : `${route.configKey}.nodePort`;
+        if (RESERVED_NODE_PORTS.includes(route.nodePort)) {
+            problems.push({ key: nodePortKey, message: `NodePort ${route.nodePort} is reserved for the controller (not ${RESERVED_NODE_PORTS.join(", ")}; set nodePort)` });
+        }
+        const firstNodePort = nodePorts.get(route.nodePort);
+        if (firstNodePort && firstPort === undefined) {
+            problems.push({ key: nodePortKey, message: `NodePort ${route.nodePort} is already used by ${firstNodePort} (set a distinct nodePort, 30000-32767)` });
+        } else if (!firstNodePort) {
+            nodePorts.set(route.nodePort, route.configKey);
+        }
+    }
+    return problems;
+}
+
+function tlsProblems(config: StackConfig): ConfigProblem[] {
+    const hasCertificate = config.tlsCertificate !== undefined;
+    const hasKey = config.tlsPrivateKey !== undefined;
+    if (hasCertificate !== hasKey) {
+        const missing = hasCertificate ? "tlsPrivateKey" : "tlsCertificate";
+        return [{ key: missing, message: `is not set while ${hasCertificate ? "tlsCertificate" : "tlsPrivateKey"} is (set both, as secrets: pulumi config set --secret ${missing} < file)` }];
+    }
+    if (hasCertificate && config.ingress.defaultCertificateSecret) {
+        return [{ key: "ingress.defaultCertificateSecret", message: "is set together with tlsCertificate/tlsPrivateKey (one source for the default certificate)" }];
+    }
+    return [];
+}
+
+function productionProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
+    if (config.environment !== "production") return [];
+    const problems: ConfigProblem[] = [];
+    const allowlists: { key: string; cidrs: readonly string[] }[] = [
+        { key: "routes.cortex.allowlist", cidrs: config.routes.cortex.allowlist },
+        { key: "routes.activemq.allowlist", cidrs: config.routes.activemq.allowlist },
+        { key: "routes.activemq.consoleAllowlist", cidrs: config.routes.activemq.consoleAllowlist },
+        ...config.routes.additional.map((route, index) => ({ key: `routes.additional[${index}].allowlist`, cidrs: route.allowlist })),
+        { key: "cluster.endpointPublicAccessCidrs", cidrs: config.cluster.endpointPublicAccessCidrs },
+    ];
+    for (const { key, cidrs } of allowlists) {
+        cidrs.forEach((cidr, index) => {
+            if (isWorldOpen(cidr)) problems.push({ key: `${key}[${index}]`, message: `is ${cidr}, open to the world (production: name the client networks)` });
+        });
+    }
+    if (config.ingress.wafMode !== "deny") {
+        problems.push({ key: "ingress.wafMode", message: `is ${config.ingress.wafMode} (production: deny)` });
+    }
+    for (const route of table.http) {
+        if (route.waf !== "deny" && route.configKey !== "routes.activemq") {
+            problems.push({ key: `${route.configKey}.wafMode`, message: `is ${route.waf} (production: deny)` });
+        }
+    }
+    if (config.tlsCertificate === undefined && config.ingress.defaultCertificateSecret === undefined) {
+        problems.push({
+            key: "tlsCertificate",
+            message: "is not set (production needs a real default certificate: the tlsCertificate and tlsPrivateKey secrets, or ingress.defaultCertificateSecret)",
+        });
+    }
+    return problems;
+}
+
+/** One controller replica leaves the edge without a spare; production keeps one per AZ. */
+function replicaProblems(config: StackConfig): ConfigProblem[] {
+    const replicas = config.ingress.replicas;
+    const minimum = config.environment === "production" ? 3 : 2;
+    if (replicas !== undefined && replicas < minimum) {
+        return [{ key: "ingress.replicas", message: `is ${replicas} (at least ${minimum}${minimum === 3 ? " in production" : ""})` }];
+    }
+    return [];
+}

@@ -1,0 +1,251 @@
+import { z } from "zod";
+import { cidrProblem } from "./cidr";
+
+/**
+ * The stack config schema: one key of the `commerce-edge:` namespace per top-level property.
+ * Structure, types, ranges and formats live here; rules that compare several keys live in `rules.ts`.
+ * Every message says what is wrong and, in parentheses, what is allowed.
+ */
+
+export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const WAF_MODES = ["deny", "detect"] as const;
+export const ROUTE_WAF_MODES = ["deny", "detect", "off"] as const;
+
+/** HAProxy 2.8 `balance` algorithms that take no argument (haproxy-ingress copies the value verbatim). */
+export const BALANCE_ALGORITHMS = ["roundrobin", "static-rr", "leastconn", "first", "source", "random"] as const;
+
+export const PATH_TYPES = ["Prefix", "Exact"] as const;
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DURATION = /^[0-9]+(us|ms|s|m|h|d)$/;
+const IMAGE_WITH_TAG = /^[a-z0-9]+([._/:-][a-z0-9]+)*(\.[a-z0-9-]+)*(\/[a-z0-9._-]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** A hostname as RFC 1123 defines it, lower case, no wildcard, at most 253 characters. */
+export function hostnameProblem(host: string): string | undefined {
+    if (host.length > 253) return `"${host}" is longer than 253 characters (RFC 1123 hostname)`;
+    if (host.startsWith("*")) return `"${host}" is a wildcard (one exact hostname per route)`;
+    const labels = host.split(".");
+    if (labels.length < 2 || labels.some((label) => !DNS_LABEL.test(label))) {
+        return `"${host}" is not a hostname (RFC 1123: dot-separated labels of a-z, 0-9 and "-", 1-63 characters, not starting or ending with "-")`;
+    }
+    return undefined;
+}
+
+const cidr = z.string().superRefine((value, ctx) => {
+    const problem = cidrProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const hostname = z.string().superRefine((value, ctx) => {
+    const problem = hostnameProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const dnsLabel = z
+    .string()
+    .regex(DNS_LABEL, { message: "is not a DNS label (a-z, 0-9 and \"-\", 1-63 characters, starting and ending alphanumeric)" });
+
+const port = z.number().int().min(1).max(65535);
+
+const image = z
+    .string()
+    .regex(IMAGE_WITH_TAG, { message: "is not an image reference with a tag (registry/repository:tag, e.g. quay.io/org/app:v1.2.3)" })
+    .refine((value) => !value.endsWith(":latest"), { message: "uses the tag \"latest\" (pin a version tag)" });
+
+const duration = z.string().regex(DURATION, { message: "is not a duration (a number with a unit: us, ms, s, m, h or d, e.g. 30s)" });
+
+const allowlist = z
+    .array(cidr)
+    .min(1, { message: "is empty (at least one CIDR block: every route needs an allowlist)" })
+    .describe("CIDR blocks (IPv4 or IPv6, host bits zero) admitted to the route; checked on the client address carried by PROXY v2.");
+
+const allowNatEgress = z
+    .boolean()
+    .default(false)
+    .describe("Also admit the cluster's own NAT gateway addresses, for in-cluster callers that come back through the NLB.");
+
+const serviceRef = z
+    .strictObject({
+        namespace: dnsLabel.describe("Namespace of the existing Service."),
+        name: dnsLabel.describe("Name of the existing Service."),
+        port: port.describe("Service port."),
+    })
+    .describe("An existing Service to route to; no workload is created.");
+
+const workload = z
+    .strictObject({
+        image: image.describe("Container image, pinned by tag."),
+        containerPort: port.default(8080).describe("Port the container listens on (also the Service port)."),
+        replicas: z.number().int().min(1).max(50).optional().describe("Replicas. Default: 2 (3 in production)."),
+        healthPath: z.string().startsWith("/").default("/healthz").describe("HTTP path of the readiness and liveness probes."),
+        cpu: z.string().default("250m").describe("CPU request (and limit is 4x)."),
+        memory: z.string().default("512Mi").describe("Memory request and limit."),
+    })
+    .describe("A workload this program deploys: a Deployment and a ClusterIP Service.");
+
+const canary = z
+    .strictObject({
+        image: image.optional().describe("Image of the canary Deployment (program-deployed workloads only)."),
+        weightPercent: z.number().int().min(0).max(100).optional().describe("Share of requests sent to the canary pods."),
+        header: z
+            .string()
+            .regex(/^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/, { message: "is not a header name (letters, digits, \"-\", \"_\", \".\")" })
+            .optional()
+            .describe("Requests whose header of this name equals `canary` go to the canary pods."),
+    })
+    .describe("Canary by weight and/or header: haproxy-ingress blue-green on the pod label `track` (stable|canary) behind one Service.");
+
+const timeouts = z
+    .strictObject({
+        connect: duration.optional().describe("`timeout-connect`: time to connect to a backend (default 5s)."),
+        server: duration.optional().describe("`timeout-server`: backend inactivity (default 50s)."),
+        queue: duration.optional().describe("`timeout-queue`: time in the server queue before a 503 (default 5s)."),
+        httpRequest: duration.optional().describe("`timeout-http-request`: time to receive a complete request (default 5s)."),
+    })
+    .describe("Backend timeouts of the route (haproxy-ingress Backend-scope keys).");
+
+const routeWafMode = z.enum(ROUTE_WAF_MODES).optional().describe("WAF mode of the route: deny, detect or off. Default: ingress.wafMode.");
+const balanceAlgorithm = z.enum(BALANCE_ALGORITHMS).default("leastconn").describe("HAProxy balance algorithm.");
+
+export const httpRouteSchema = z.strictObject({
+    protocol: z.literal("http"),
+    name: dnsLabel.describe("Route name: names its Ingress, Service and workload."),
+    host: hostname.describe("Public hostname, inside dns.zoneName."),
+    path: z.string().startsWith("/").default("/").describe("Request path."),
+    pathType: z.enum(PATH_TYPES).default("Prefix").describe("Ingress pathType."),
+    service: serviceRef.optional(),
+    workload: workload.optional(),
+    namespace: dnsLabel.optional().describe("Namespace of the Ingress and workload. Default: the route name (or service.namespace)."),
+    allowlist,
+    allowNatEgress,
+    wafMode: routeWafMode,
+    balanceAlgorithm,
+    tls: z.boolean().default(true).describe("Serve the host over TLS; plain HTTP redirects to HTTPS."),
+    rewriteTarget: z.string().startsWith("/").optional().describe("Rewrite the matched path prefix to this path before it reaches the backend."),
+    canary: canary.optional(),
+    timeouts: timeouts.optional(),
+});
+
+export const tcpRouteSchema = z.strictObject({
+    protocol: z.literal("tcp"),
+    name: dnsLabel.describe("Route name: names its Ingress."),
+    port: port.min(1024).describe("Public TCP port on the NLB and the controller (1024-65535)."),
+    nodePort: z.number().int().min(30000).max(32767).optional().describe("Controller NodePort. Default: 31000 + port % 1000."),
+    service: serviceRef,
+    namespace: dnsLabel.optional().describe("Namespace of the Ingress. Default: service.namespace."),
+    allowlist,
+    allowNatEgress,
+    tlsOffload: z.boolean().default(false).describe("Terminate TLS for this port in HAProxy (clients connect with TLS)."),
+    balanceAlgorithm,
+});
+
+export const additionalRouteSchema = z.discriminatedUnion("protocol", [httpRouteSchema, tcpRouteSchema]);
+
+export const stackConfigSchema = z.strictObject({
+    environment: z.enum(ENVIRONMENTS).describe("Environment tier; production turns on the strict rules."),
+    network: z
+        .strictObject({
+            cidr: cidr.default("10.0.0.0/16").describe("IPv4 CIDR of the VPC (/16 to /24)."),
+            availabilityZones: z.number().int().min(2).max(6).default(3).describe("Availability zones to spread subnets over (2-6)."),
+            natGateways: z.enum(["single", "perAz"]).optional().describe("One shared NAT gateway or one per AZ. Default: perAz in production, single elsewhere."),
+            existing: z
+                .strictObject({
+                    vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "is not a VPC id (vpc- and 8 or 17 hex digits)" }),
+                    publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "is not a subnet id (subnet- and 8 or 17 hex digits)" })).min(2, { message: "has fewer than 2 subnets (one per AZ, at least 2)" }),
+                    privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "is not a subnet id (subnet- and 8 or 17 hex digits)" })).min(2, { message: "has fewer than 2 subnets (one per AZ, at least 2)" }),
+                })
+                .optional()
+                .describe("Use this VPC and its subnets instead of creating a network (subnets must carry the ELB role tags)."),
+        })
+        .prefault({})
+        .describe("The VPC: created, or an existing one."),
+    cluster: z
+        .strictObject({
+            kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: "is not a Kubernetes minor version (e.g. 1.33)" }).default("1.33").describe("EKS Kubernetes version."),
+            nodeInstanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "is not an EC2 instance type (e.g. m6i.large)" })).min(1).default(["m6i.large"]).describe("Instance types of the managed node group."),
+            nodeMinSize: z.number().int().min(2).max(100).default(2).describe("Minimum nodes (at least 2, spread over AZs)."),
+            nodeDesiredSize: z.number().int().min(2).max(100).default(3).describe("Desired nodes."),
+            nodeMaxSize: z.number().int().min(2).max(100).default(6).describe("Maximum nodes."),
+            nodeDiskSizeGiB: z.number().int().min(20).max(1000).default(50).describe("Root volume size of each node (GiB, gp3, encrypted)."),
+            endpointPublicAccessCidrs: z.array(cidr).default([]).describe("CIDRs that may reach the public API endpoint; empty = private endpoint only."),
+            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" })).default([]).describe("IAM roles granted cluster-admin through EKS access entries."),
+        })
+        .prefault({})
+        .describe("The EKS cluster and its managed node group."),
+    ingress: z
+        .strictObject({
+            replicas: z.number().int().min(1).max(20).optional().describe("HAProxy controller replicas. Default: 2 (3 in production; at least 2, 3 in production)."),
+            controllerImage: image.default("quay.io/jcmoraisjr/haproxy-ingress:v0.16.1").describe("haproxy-ingress image (v0.16.x)."),
+            wafImage: image.default("quay.io/jcmoraisjr/modsecurity-spoa:v0.14").describe("ModSecurity SPOA agent image."),
+            wafReplicas: z.number().int().min(2).max(20).default(2).describe("ModSecurity agent replicas (at least 2)."),
+            wafMode: z.enum(WAF_MODES).default("deny").describe("Default WAF mode of routes: deny blocks, detect only logs (deny in production)."),
+            defaultCertificateSecret: z
+                .string()
+                .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, { message: "is not namespace/name of a Secret" })
+                .optional()
+                .describe("Existing kubernetes.io/tls Secret (namespace/name) used as the default certificate, instead of the tlsCertificate/tlsPrivateKey secrets."),
+            prometheusScrape: z.boolean().default(true).describe("Annotate the metrics Service for Prometheus scraping."),
+            serviceMonitor: z.boolean().default(false).describe("Create a ServiceMonitor (needs the Prometheus Operator CRDs)."),
+        })
+        .prefault({})
+        .describe("The HAProxy Ingress Controller and the ModSecurity agent."),
+    dns: z
+        .strictObject({
+            zoneName: hostname.describe("Existing public Route53 hosted zone; every route host must be inside it."),
+        })
+        .describe("Route53."),
+    routes: z
+        .strictObject({
+            cortex: z
+                .strictObject({
+                    host: hostname.describe("Hostname of the Cortex API."),
+                    path: z.string().startsWith("/").default("/cortex").describe("Path prefix of the API."),
+                    image: image.optional().describe("Cortex image (your registry), pinned by tag; required unless service is set."),
+                    service: serviceRef.optional(),
+                    replicas: z.number().int().min(1).max(50).optional().describe("Cortex replicas. Default: 2 (3 in production)."),
+                    healthPath: z.string().startsWith("/").default("/cortex/healthcheck").describe("HTTP path of Cortex's probes."),
+                    allowlist,
+                    allowNatEgress,
+                    wafMode: routeWafMode,
+                    balanceAlgorithm,
+                    canary: canary.optional(),
+                    timeouts: timeouts.optional(),
+                })
+                .describe("Cortex HTTP API at https://<host>/cortex."),
+            activemq: z
+                .strictObject({
+                    consoleHost: hostname.describe("Hostname of the ActiveMQ web console (HTTP route to port 8161)."),
+                    openwirePort: port.min(1024).default(61616).describe("Public OpenWire TCP port."),
+                    image: image.default("apache/activemq-classic:6.1.7").describe("Apache ActiveMQ Classic image."),
+                    storageGiB: z.number().int().min(1).max(16384).default(20).describe("KahaDB volume size (gp3)."),
+                    allowlist: allowlist.describe("CIDRs admitted to OpenWire."),
+                    consoleAllowlist: allowlist.describe("CIDRs admitted to the web console (keep it narrower than allowlist)."),
+                    allowNatEgress,
+                    tlsOffload: z.boolean().default(false).describe("Terminate TLS for OpenWire in HAProxy (clients use ssl://)."),
+                })
+                .describe("Apache ActiveMQ Classic: OpenWire TCP route and web console HTTP route."),
+            additional: z.array(additionalRouteSchema).default([]).describe("Further routes: protocol http or tcp."),
+        })
+        .describe("The route table."),
+    tlsCertificate: z.string().optional().describe("Secret. PEM certificate chain of the default certificate."),
+    tlsPrivateKey: z.string().optional().describe("Secret. PEM private key of the default certificate."),
+    activemqAdminPassword: z.string().min(12, { message: "is shorter than 12 characters (at least 12)" }).describe("Secret. ActiveMQ web console admin password."),
+    activemqBrokerPassword: z.string().min(12, { message: "is shorter than 12 characters (at least 12)" }).describe("Secret. ActiveMQ broker (OpenWire) user password."),
+});
+
+/** Config keys that must be set with `pulumi config set --secret`. */
+export const SECRET_KEYS = ["tlsCertificate", "tlsPrivateKey", "activemqAdminPassword", "activemqBrokerPassword"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
+
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type HttpRouteConfig = z.output<typeof httpRouteSchema>;
+export type TcpRouteConfig = z.output<typeof tcpRouteSchema>;
+export type ServiceRefConfig = z.output<typeof serviceRef>;
+export type WorkloadConfig = z.output<typeof workload>;
+export type CanaryConfig = z.output<typeof canary>;
+export type TimeoutsConfig = z.output<typeof timeouts>;
+export type BalanceAlgorithm = (typeof BALANCE_ALGORITHMS)[number];
+export type RouteWafMode = (typeof ROUTE_WAF_MODES)[number];

@@ -1,0 +1,134 @@
+import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
+import { createHash } from "node:crypto";
+
+/**
+ * Fake cloud-computed values for the mock engine. They are obviously fake (documentation ranges,
+ * 123456789012) and deterministic, so that two plans of the same commit are identical.
+ */
+
+export const FAKE_ACCOUNT_ID = "123456789012";
+export const FAKE_HOSTED_ZONE_ID = "Z0FAKEHOSTEDZONE0001";
+/** Stands in for the NLB's canonical hosted-zone id (AWS publishes one per region). */
+export const FAKE_NLB_ZONE_ID = "Z0FAKENLBZONE0000001";
+
+function digest(text: string, length: number): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+function fakeId(type: string, name: string): string {
+    const prefixes: Record<string, string> = {
+        "aws:ec2/vpc:Vpc": "vpc-",
+        "aws:ec2/subnet:Subnet": "subnet-",
+        "aws:ec2/securityGroup:SecurityGroup": "sg-",
+        "aws:ec2/internetGateway:InternetGateway": "igw-",
+        "aws:ec2/natGateway:NatGateway": "nat-",
+        "aws:ec2/eip:Eip": "eipalloc-",
+        "aws:ec2/routeTable:RouteTable": "rtb-",
+    };
+    return `${prefixes[type] ?? ""}${digest(`${type}/${name}`, 17)}`;
+}
+
+function fakeIpv4(seed: string, firstOctets: string): string {
+    const bytes = createHash("sha256").update(seed).digest();
+    return `${firstOctets}.${(bytes[0] ?? 0) % 254 + 1}`;
+}
+
+type Inputs = Record<string, unknown>;
+
+function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
+    const metadata = { ...((inputs.metadata as Inputs | undefined) ?? {}) };
+    metadata.name ??= args.name;
+    const state: Inputs = { ...inputs, metadata };
+    if (args.type === "kubernetes:core/v1:Service") {
+        const spec = { ...((inputs.spec as Inputs | undefined) ?? {}) };
+        spec.clusterIP ??= fakeIpv4(`${String(metadata.namespace)}/${String(metadata.name)}`, "172.20.0");
+        state.spec = spec;
+    }
+    return state;
+}
+
+function eksClusterState(name: string, region: string): Inputs {
+    const clusterName = `${name}-eksCluster-${digest(name, 7)}`;
+    const endpoint = `https://${digest(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+    const kubeconfig = {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": "ZmFrZS1jYQ==" } }],
+        contexts: [{ name: "aws", context: { cluster: clusterName, user: "aws" } }],
+        "current-context": "aws",
+        users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+    };
+    const oidcIssuer = `https://oidc.eks.${region}.amazonaws.com/id/${digest(name, 32).toUpperCase()}`;
+    return {
+        kubeconfig,
+        kubeconfigJson: JSON.stringify(kubeconfig),
+        eksCluster: {
+            name: clusterName,
+            arn: `arn:aws:eks:${region}:${FAKE_ACCOUNT_ID}:cluster/${clusterName}`,
+            endpoint,
+            version: "1.33",
+            vpcConfig: { clusterSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-cluster`) },
+            identities: [{ oidcs: [{ issuer: oidcIssuer }] }],
+        },
+        core: { cluster: { name: clusterName } },
+        clusterSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-cluster`),
+        nodeSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-node`),
+        oidcProviderArn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:oidc-provider/${oidcIssuer.replace("https://", "")}`,
+        oidcProviderUrl: oidcIssuer.replace("https://", ""),
+        oidcIssuer,
+    };
+}
+
+/** State of a newly created resource: its inputs plus what the cloud would compute. */
+export function fakeResourceState(args: MockResourceArgs, region: string): MockResourceResult {
+    const inputs = (args.inputs ?? {}) as Inputs;
+    const id = fakeId(args.type, args.name);
+    const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "aws"}:${region}:${FAKE_ACCOUNT_ID}:${args.name}`;
+    if (args.type.startsWith("kubernetes:")) return { id: `${id}`, state: kubernetesState(args, inputs) };
+    switch (args.type) {
+        case "eks:index:Cluster":
+            return { id, state: { ...inputs, ...eksClusterState(args.name, region) } };
+        case "eks:index:ManagedNodeGroup":
+            return {
+                id,
+                state: { ...inputs, nodeGroup: { nodeGroupName: args.name, resources: [{ autoscalingGroups: [{ name: `eks-${args.name}-${digest(args.name, 12)}` }] }] } },
+            };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return {
+                id: arn,
+                state: { ...inputs, arn, arnSuffix: `net/${args.name}/${digest(args.name, 16)}`, dnsName: `${args.name}-${digest(args.name, 10)}.elb.${region}.amazonaws.com`, zoneId: FAKE_NLB_ZONE_ID },
+            };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { id: arn, state: { ...inputs, arn, arnSuffix: `targetgroup/${args.name}/${digest(args.name, 16)}` } };
+        case "aws:ec2/eip:Eip":
+            return { id, state: { ...inputs, allocationId: id, publicIp: fakeIpv4(args.name, "203.0.113") } };
+        case "aws:ec2/vpc:Vpc":
+            return { id, state: { ...inputs, arn, defaultSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${args.name}-default`) } };
+        case "aws:iam/role:Role":
+            return { id: String(inputs.name ?? args.name), state: { ...inputs, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${String(inputs.name ?? args.name)}`, name: inputs.name ?? args.name } };
+        case "aws:kms/key:Key":
+            return { id, state: { ...inputs, arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/${id}`, keyId: id } };
+        case "aws:route53/record:Record":
+            return { id, state: { ...inputs, fqdn: inputs.name } };
+        default:
+            return { id, state: { ...inputs, arn, name: inputs.name ?? args.name } };
+    }
+}
+
+/** Results of the data-source invokes a program makes; an unknown invoke is an error, not a silent {}. */
+export function fakeInvokeResult(token: string, inputs: Inputs, region: string): Inputs {
+    switch (token) {
+        case "aws:route53/getZone:getZone":
+            return { zoneId: FAKE_HOSTED_ZONE_ID, id: FAKE_HOSTED_ZONE_ID, name: inputs.name, privateZone: false };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: ["a", "b", "c", "d"].map((suffix) => `${region}${suffix}`), zoneIds: ["az1", "az2", "az3", "az4"].map((az) => `euw1-${az}`), id: region };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: FAKE_ACCOUNT_ID };
+        case "aws:index/getRegion:getRegion":
+            return { name: region, region, id: region };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        default:
+            throw new Error(`the offline mock engine has no fake result for the invoke ${token} (add one to harness/fakes.ts)`);
+    }
+}

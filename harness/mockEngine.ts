@@ -1,0 +1,210 @@
+import * as pulumi from "@pulumi/pulumi";
+import { fakeInvokeResult, fakeResourceState } from "./fakes";
+
+/**
+ * Runs a Pulumi program under `pulumi.runtime.setMocks` and records every registration: the one mock
+ * engine used by the offline plan and by the tests. Cloud-computed values come from `fakes.ts`.
+ */
+
+/** Marks a secret value in recorded inputs; the plaintext never leaves the engine. */
+export const SECRET_MARKER = "[secret]";
+
+export interface RecordedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** False for component resources (including remote components such as eks:index:Cluster). */
+    readonly custom: boolean;
+    readonly parent?: string;
+    readonly provider?: string;
+    /** URNs this resource depends on (explicit dependsOn and Outputs it consumes). */
+    readonly dependencies: readonly string[];
+    /** Inputs as registered: secrets replaced by SECRET_MARKER, resource references by `{ $ref: urn }`. */
+    readonly inputs: Readonly<Record<string, unknown>>;
+    /** Dotted paths of inputs that were secret. */
+    readonly secretPaths: readonly string[];
+    /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
+    readonly rawInputs: Readonly<Record<string, unknown>>;
+}
+
+export interface ProgramRun {
+    readonly resources: readonly RecordedResource[];
+    readonly outputs: Readonly<Record<string, unknown>>;
+    /** Names of outputs that are secret. */
+    readonly secretOutputs: readonly string[];
+    /** Milliseconds from the call until the first resource registration. */
+    readonly msToFirstRegistration: number;
+}
+
+export interface RunOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** Full config keys (`project:key`, `aws:region`) to string values, as Pulumi passes them. */
+    readonly config: Readonly<Record<string, string>>;
+    readonly secretKeys?: readonly string[];
+    /** The program: `index.ts`'s default export, or any function that registers resources. */
+    readonly program: () => unknown;
+}
+
+/** Thrown when the program fails; carries what was registered before the failure. */
+export class ProgramFailure extends Error {
+    constructor(
+        readonly cause: unknown,
+        readonly resources: readonly RecordedResource[],
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramFailure";
+    }
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+interface Normalised {
+    readonly clean: unknown;
+    readonly raw: unknown;
+}
+
+function normalise(value: unknown, path: string, secretPaths: string[]): Normalised {
+    if (Array.isArray(value)) {
+        const items = value.map((item, index) => normalise(item, `${path}[${index}]`, secretPaths));
+        return { clean: items.map((item) => item.clean), raw: items.map((item) => item.raw) };
+    }
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            secretPaths.push(path);
+            const inner = normalise(record.value, path, []);
+            return { clean: SECRET_MARKER, raw: inner.raw };
+        }
+        if (record[SIG_KEY] === RESOURCE_SIG) {
+            return { clean: { $ref: record.urn }, raw: { $ref: record.urn } };
+        }
+        const clean: Record<string, unknown> = {};
+        const raw: Record<string, unknown> = {};
+        for (const [key, child] of Object.entries(record)) {
+            const result = normalise(child, path === "" ? key : `${path}.${key}`, secretPaths);
+            clean[key] = result.clean;
+            raw[key] = result.raw;
+        }
+        return { clean, raw };
+    }
+    return { clean: value, raw: value };
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface RegisterResponse {
+    getUrn(): string;
+}
+
+type Monitor = {
+    registerResource(request: RegisterRequest, callback: (error: unknown, response?: RegisterResponse) => void): void;
+};
+
+async function settle(pending: () => number): Promise<void> {
+    const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+    for (let quietRounds = 0; quietRounds < 3; ) {
+        await runtime.waitForRPCs?.();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        quietRounds = pending() === 0 ? quietRounds + 1 : 0;
+    }
+}
+
+async function resolveOutputs(exported: unknown): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[] }> {
+    const value = (await Promise.resolve(exported)) as Record<string, unknown> | undefined;
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [key, output] of Object.entries(value ?? {})) {
+        const wrapped = pulumi.output(output);
+        const [resolved, isSecret] = await Promise.all([
+            new Promise<unknown>((resolve) => wrapped.apply((inner) => resolve(inner))),
+            wrapped.isSecret,
+        ]);
+        if (isSecret) secretOutputs.push(key);
+        outputs[key] = isSecret ? SECRET_MARKER : normalise(resolved, key, []).clean;
+    }
+    return { outputs, secretOutputs };
+}
+
+/** Runs `options.program` under mocks and returns what it registered and exported. */
+export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
+    const started = performance.now();
+    let firstRegistration: number | undefined;
+    const region = options.config["aws:region"] ?? "eu-west-1";
+    const resources: RecordedResource[] = [];
+    let inFlight = 0;
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => fakeResourceState(args, region),
+            call: (args) => fakeInvokeResult(args.token, args.inputs as Record<string, unknown>, region),
+        },
+        options.project,
+        options.stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
+
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) => {
+        firstRegistration ??= performance.now();
+        inFlight++;
+        const secretPaths: string[] = [];
+        const inputs = normalise(request.getObject()?.toJavaScript() ?? {}, "", secretPaths);
+        register(request, (error, response) => {
+            inFlight--;
+            if (!error && response) {
+                resources.push({
+                    urn: response.getUrn(),
+                    type: request.getType(),
+                    name: request.getName(),
+                    custom: request.getCustom(),
+                    ...(request.getParent() ? { parent: request.getParent() } : {}),
+                    ...(request.getProvider() ? { provider: request.getProvider().split("::").slice(0, -1).join("::") } : {}),
+                    dependencies: [...new Set(request.getDependenciesList())].sort(),
+                    inputs: inputs.clean as Record<string, unknown>,
+                    rawInputs: inputs.raw as Record<string, unknown>,
+                    secretPaths,
+                });
+            }
+            callback(error, response);
+        });
+    };
+
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown): void => {
+        failures.push(reason);
+    };
+    process.on("unhandledRejection", onRejection);
+    try {
+        let exported: unknown;
+        try {
+            const result = options.program();
+            exported = typeof result === "function" ? (result as () => unknown)() : result;
+            const { outputs, secretOutputs } = await resolveOutputs(exported);
+            await settle(() => inFlight);
+            if (failures.length > 0) throw failures[0];
+            return {
+                resources: [...resources].sort((a, b) => a.urn.localeCompare(b.urn)),
+                outputs,
+                secretOutputs,
+                msToFirstRegistration: (firstRegistration ?? performance.now()) - started,
+            };
+        } catch (error) {
+            throw new ProgramFailure(error, resources);
+        }
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
