@@ -1,4 +1,5 @@
 import { isWorldOpen, parseCidr } from "./cidr";
+import { subnetLayoutProblem } from "../components/aws/subnetLayout";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -25,7 +26,8 @@ function networkProblems(config: StackConfig): ConfigProblem[] {
     if (parsed.ok && (parsed.cidr.family !== "ipv4" || parsed.cidr.prefixLength < 16 || parsed.cidr.prefixLength > 24)) {
         return [{ key: "network.cidr", message: `is ${config.network.cidr} (an IPv4 block from /16 to /24, as a VPC allows)` }];
     }
-    return [];
+    const layoutProblem = config.network.existing ? undefined : subnetLayoutProblem(config.network.cidr, config.network.availabilityZones);
+    return layoutProblem ? [{ key: "network.cidr", message: `${layoutProblem} (a larger block or fewer AZs)` }] : [];
 }
 
 function clusterProblems(config: StackConfig): ConfigProblem[] {

@@ -102,6 +102,8 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
             return { id: arn, state: { ...inputs, arn, arnSuffix: `targetgroup/${args.name}/${digest(args.name, 16)}` } };
         case "aws:ec2/eip:Eip":
             return { id, state: { ...inputs, allocationId: id, publicIp: fakeIpv4(args.name, "203.0.113") } };
+        case "aws:ec2/natGateway:NatGateway":
+            return { id, state: { ...inputs, publicIp: fakeIpv4(args.name, "198.51.100") } };
         case "aws:ec2/vpc:Vpc":
             return { id, state: { ...inputs, arn, defaultSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${args.name}-default`) } };
         case "aws:iam/role:Role":

@@ -66,6 +66,13 @@ interface Normalised {
     readonly raw: unknown;
 }
 
+/** Keeps the shape of a secret value (so manifests stay schema-valid) and hides every leaf. */
+function redact(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(redact);
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redact(child)]));
+    return SECRET_MARKER;
+}
+
 function normalise(value: unknown, path: string, secretPaths: string[]): Normalised {
     if (Array.isArray(value)) {
         const items = value.map((item, index) => normalise(item, `${path}[${index}]`, secretPaths));
@@ -76,7 +83,7 @@ function normalise(value: unknown, path: string, secretPaths: string[]): Normali
         if (record[SIG_KEY] === SECRET_SIG) {
             secretPaths.push(path);
             const inner = normalise(record.value, path, []);
-            return { clean: SECRET_MARKER, raw: inner.raw };
+            return { clean: redact(inner.clean), raw: inner.raw };
         }
         if (record[SIG_KEY] === RESOURCE_SIG) {
             return { clean: { $ref: record.urn }, raw: { $ref: record.urn } };
@@ -125,10 +132,10 @@ async function resolveOutputs(exported: unknown): Promise<{ outputs: Record<stri
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const [key, output] of Object.entries(value ?? {})) {
-        const wrapped = pulumi.output(output);
+        const wrapped = pulumi.output(output as pulumi.Input<unknown>) as pulumi.Output<unknown>;
         const [resolved, isSecret] = await Promise.all([
             new Promise<unknown>((resolve) => wrapped.apply((inner) => resolve(inner))),
-            wrapped.isSecret,
+            pulumi.isSecret(wrapped),
         ]);
         if (isSecret) secretOutputs.push(key);
         outputs[key] = isSecret ? SECRET_MARKER : normalise(resolved, key, []).clean;

@@ -1,0 +1,142 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { PublicPort } from "../../config/routeTable";
+import { NLB_DEREGISTRATION_DELAY_SECONDS, NLB_HEALTH_CHECK } from "../timings";
+
+export interface IngressLoadBalancerArgs {
+    readonly vpcId: pulumi.Input<string>;
+    readonly publicSubnetIds: pulumi.Input<string[]>;
+    /** One TCP listener and target group per port, each forwarding to the controller's NodePort. */
+    readonly publicPorts: readonly PublicPort[];
+    /** The controller's health NodePort and path: HAProxy's monitor-uri, which never expects PROXY. */
+    readonly healthCheck: { readonly nodePort: number; readonly path: string };
+    /** Security group of the nodes; the NLB is admitted into it on exactly the NodePorts. */
+    readonly nodeSecurityGroupId: pulumi.Input<string>;
+    /** The node group's auto-scaling group, whose instances are the targets. */
+    readonly nodeAutoScalingGroupName: pulumi.Input<string>;
+    /** @default false; true in production */
+    readonly deletionProtection: boolean;
+    readonly tags?: Record<string, string>;
+}
+
+/** What the NLB forwards: a listener per public port and the NodePorts it must reach on the nodes. */
+export interface ListenerPlan {
+    readonly name: string;
+    readonly listenerPort: number;
+    readonly targetPort: number;
+}
+
+/** Pure: listeners and target ports from the route table's public ports. */
+export function listenerPlan(publicPorts: readonly PublicPort[]): ListenerPlan[] {
+    return publicPorts.map((port) => ({ name: port.name, listenerPort: port.port, targetPort: port.nodePort }));
+}
+
+/** Pure: the node ports the NLB must reach, health port included, sorted and distinct. */
+export function nodePortsToAdmit(publicPorts: readonly PublicPort[], healthNodePort: number): number[] {
+    return [...new Set([...publicPorts.map((port) => port.nodePort), healthNodePort])].sort((a, b) => a - b);
+}
+
+/**
+ * The environment's one internet-facing Network Load Balancer. Every target group sends PROXY v2
+ * (the controller accepts it on every port) and health-checks HAProxy's /healthz NodePort, which with
+ * `externalTrafficPolicy: Local` answers only on nodes that run a controller pod.
+ */
+export class IngressLoadBalancer extends pulumi.ComponentResource {
+    readonly dnsName: pulumi.Output<string>;
+    /** The NLB's canonical hosted-zone id, for Route53 alias records. */
+    readonly zoneId: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: IngressLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("commerce-edge:aws:IngressLoadBalancer", name, {}, opts);
+        const parent = { parent: this };
+        const listeners = listenerPlan(args.publicPorts);
+        const admittedNodePorts = nodePortsToAdmit(args.publicPorts, args.healthCheck.nodePort);
+
+        const securityGroup = new aws.ec2.SecurityGroup(`${name}-nlb`, {
+            vpcId: args.vpcId,
+            description: "Ingress NLB: the listener ports only; allowlists are enforced per route by HAProxy on the PROXY v2 client address",
+            tags: { ...args.tags, Name: `${name}-nlb` },
+        }, parent);
+        for (const listener of listeners) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-nlb-in-${listener.listenerPort}`, {
+                securityGroupId: securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: listener.listenerPort,
+                toPort: listener.listenerPort,
+                cidrIpv4: "0.0.0.0/0",
+                description: `Listener ${listener.name}`,
+            }, parent);
+        }
+        for (const nodePort of admittedNodePorts) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-nlb-out-${nodePort}`, {
+                securityGroupId: securityGroup.id,
+                ipProtocol: "tcp",
+                fromPort: nodePort,
+                toPort: nodePort,
+                referencedSecurityGroupId: args.nodeSecurityGroupId,
+                description: `To controller NodePort ${nodePort}`,
+            }, parent);
+            new aws.vpc.SecurityGroupIngressRule(`${name}-nodes-in-${nodePort}`, {
+                securityGroupId: args.nodeSecurityGroupId,
+                ipProtocol: "tcp",
+                fromPort: nodePort,
+                toPort: nodePort,
+                referencedSecurityGroupId: securityGroup.id,
+                description: `From the ingress NLB to controller NodePort ${nodePort}`,
+            }, parent);
+        }
+
+        const loadBalancer = new aws.lb.LoadBalancer(name, {
+            loadBalancerType: "network",
+            internal: false,
+            subnets: args.publicSubnetIds,
+            securityGroups: [securityGroup.id],
+            enableCrossZoneLoadBalancing: true,
+            enableDeletionProtection: args.deletionProtection,
+            ipAddressType: "ipv4",
+            tags: args.tags,
+        }, parent);
+
+        for (const listener of listeners) {
+            const targetGroup = new aws.lb.TargetGroup(`${name}-${listener.name}`, {
+                vpcId: args.vpcId,
+                targetType: "instance",
+                protocol: "TCP",
+                port: listener.targetPort,
+                proxyProtocolV2: true,
+                deregistrationDelay: NLB_DEREGISTRATION_DELAY_SECONDS,
+                connectionTermination: true,
+                healthCheck: {
+                    enabled: true,
+                    protocol: "HTTP",
+                    port: String(args.healthCheck.nodePort),
+                    path: args.healthCheck.path,
+                    matcher: "200",
+                    interval: NLB_HEALTH_CHECK.intervalSeconds,
+                    healthyThreshold: NLB_HEALTH_CHECK.healthyThreshold,
+                    unhealthyThreshold: NLB_HEALTH_CHECK.unhealthyThreshold,
+                },
+                tags: { ...args.tags, Port: String(listener.listenerPort) },
+            }, parent);
+            new aws.lb.Listener(`${name}-${listener.name}`, {
+                loadBalancerArn: loadBalancer.arn,
+                port: listener.listenerPort,
+                protocol: "TCP",
+                defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+                tags: args.tags,
+            }, parent);
+            new aws.autoscaling.Attachment(`${name}-${listener.name}`, {
+                autoscalingGroupName: args.nodeAutoScalingGroupName,
+                lbTargetGroupArn: targetGroup.arn,
+            }, parent);
+        }
+
+        this.dnsName = loadBalancer.dnsName;
+        this.zoneId = loadBalancer.zoneId;
+        this.arn = loadBalancer.arn;
+        this.securityGroupId = securityGroup.id;
+        this.registerOutputs({ dnsName: this.dnsName, zoneId: this.zoneId });
+    }
+}

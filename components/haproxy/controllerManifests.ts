@@ -1,0 +1,215 @@
+import type * as k8s from "@pulumi/kubernetes";
+import { CONTROLLER_PORTS, type PublicPort } from "../../config/routeTable";
+import type { BalanceAlgorithm } from "../../config/schema";
+import { CONTROLLER_PRESTOP_SLEEP_SECONDS, CONTROLLER_TERMINATION_GRACE_SECONDS } from "../timings";
+import { GlobalKey, INGRESS_CLASS, IngressKey, type GlobalKeyName } from "./keys";
+
+/**
+ * Pure builders of the haproxy-ingress v0.16 controller objects. Sources: haproxy-ingress chart 0.16.1
+ * (RBAC, probes, scratch volumes) and docs keys.md / command-line.md at v0.16.1.
+ */
+
+
+export const CONTROLLER_NAMESPACE = "ingress-controller";
+export const CONTROLLER_NAME = "haproxy-ingress";
+export const CONTROLLER_LABELS = { "app.kubernetes.io/name": "haproxy-ingress", "app.kubernetes.io/component": "controller" } as const;
+/** Port of HAProxy's internal Prometheus exporter (`prometheus-port`), as the chart sets it. */
+export const HAPROXY_PROMETHEUS_PORT = 9101;
+/** Idle timeout of established TCP/tunnel sessions; OpenWire's inactivity monitor pings every 30 s. */
+export const TUNNEL_TIMEOUT = "1h";
+
+export interface ControllerConfigInput {
+    /** `ip:port` of every ModSecurity SPOA agent endpoint. */
+    readonly modsecurityEndpoints: string;
+    readonly wafMode: "deny" | "detect";
+    readonly balanceAlgorithm: BalanceAlgorithm;
+}
+
+/**
+ * The global ConfigMap. PROXY is accepted on HTTP/HTTPS (use-proxy-protocol) and, as the default for
+ * every tcp-service-port Ingress, on TCP (tcp-service-proxy-protocol): the NLB sends PROXY v2 on every
+ * target group, so both must be on.
+ */
+export function controllerConfigData(input: ControllerConfigInput): Record<GlobalKeyName | typeof IngressKey.wafMode, string> {
+    return {
+        [GlobalKey.useProxyProtocol]: "true",
+        [GlobalKey.tcpServiceProxyProtocol]: "true",
+        [GlobalKey.httpPort]: String(CONTROLLER_PORTS.http.containerPort),
+        [GlobalKey.httpsPort]: String(CONTROLLER_PORTS.https.containerPort),
+        [GlobalKey.healthzPort]: String(CONTROLLER_PORTS.healthz.containerPort),
+        [GlobalKey.statsPort]: String(CONTROLLER_PORTS.stats.containerPort),
+        [GlobalKey.prometheusPort]: String(HAPROXY_PROMETHEUS_PORT),
+        [GlobalKey.modsecurityEndpoints]: input.modsecurityEndpoints,
+        [GlobalKey.modsecurityTimeoutProcessing]: "1s",
+        [IngressKey.wafMode]: input.wafMode,
+        [GlobalKey.balanceAlgorithm]: input.balanceAlgorithm,
+        [GlobalKey.sslRedirect]: "true",
+        [GlobalKey.sslOptions]: "no-sslv3 no-tlsv10 no-tlsv11 no-tls-tickets",
+        [GlobalKey.hsts]: "true",
+        [GlobalKey.hstsMaxAge]: "31536000",
+        [GlobalKey.hstsIncludeSubdomains]: "false",
+        [GlobalKey.timeoutClient]: "50s",
+        [GlobalKey.timeoutTunnel]: TUNNEL_TIMEOUT,
+        [GlobalKey.timeoutStop]: "10m",
+        [GlobalKey.closeSessionsDuration]: "1m",
+        [GlobalKey.syslogEndpoint]: "stdout",
+    };
+}
+
+/**
+ * ClusterRole of chart 0.16.1 (clusterrole.yaml): EndpointSlices are required since v0.16. The chart's
+ * Gateway API rules are left out: the controller runs with --watch-gateway=false.
+ */
+export function controllerClusterRoleRules(): k8s.types.input.rbac.v1.PolicyRule[] {
+    return [
+        { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
+        { apiGroups: [""], resources: ["configmaps", "endpoints", "nodes", "secrets"], verbs: ["list", "watch"] },
+        { apiGroups: [""], resources: ["namespaces", "nodes"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["pods", "services"], verbs: ["get", "list", "watch"] },
+        { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses"], verbs: ["get", "list", "watch"] },
+        { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
+        { apiGroups: ["networking.k8s.io"], resources: ["ingresses/status"], verbs: ["patch", "update"] },
+    ];
+}
+
+/** Role in the controller namespace (chart role.yaml): leader-election leases and own objects. */
+export function controllerRoleRules(): k8s.types.input.rbac.v1.PolicyRule[] {
+    return [
+        { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+        { apiGroups: [""], resources: ["pods", "secrets", "namespaces"], verbs: ["get"] },
+        { apiGroups: ["apps"], resources: ["daemonsets", "replicasets"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["configmaps", "endpoints"], verbs: ["get", "create", "update"] },
+    ];
+}
+
+export interface ControllerDeploymentInput {
+    readonly image: string;
+    readonly replicas: number;
+    readonly publicPorts: readonly PublicPort[];
+    readonly configMapName: string;
+    readonly serviceAccountName: string;
+    /** `namespace/name` of the default certificate Secret; absent = the controller's self-signed one. */
+    readonly defaultCertificate?: string;
+    /** Checksum of the ConfigMap's inputs, so that a change rolls the pods. */
+    readonly configChecksum?: string;
+    readonly production: boolean;
+}
+
+const HEALTHZ_PROBE = { httpGet: { path: CONTROLLER_PORTS.healthz.path, port: "healthz" }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
+
+export function controllerContainerPorts(publicPorts: readonly PublicPort[]): k8s.types.input.core.v1.ContainerPort[] {
+    return [
+        ...publicPorts.map((port) => ({ name: port.name, containerPort: port.containerPort, protocol: "TCP" })),
+        { name: "healthz", containerPort: CONTROLLER_PORTS.healthz.containerPort, protocol: "TCP" },
+        { name: "stats", containerPort: CONTROLLER_PORTS.stats.containerPort, protocol: "TCP" },
+        { name: "metrics", containerPort: CONTROLLER_PORTS.metrics.containerPort, protocol: "TCP" },
+        { name: "haproxy-metrics", containerPort: HAPROXY_PROMETHEUS_PORT, protocol: "TCP" },
+    ];
+}
+
+/**
+ * The controller pods: non-root (UID 99, the image's haproxy user), no capabilities, read-only root
+ * filesystem with the chart's scratch mounts. Without NET_BIND_SERVICE HAProxy cannot bind 80/443, so
+ * it listens on 8080/8443 (http-port/https-port) and the NLB maps 80/443 onto them.
+ */
+export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.types.input.apps.v1.DeploymentSpec {
+    const args = [
+        `--configmap=${CONTROLLER_NAMESPACE}/${input.configMapName}`,
+        `--ingress-class=${INGRESS_CLASS}`,
+        "--sort-backends",
+        "--watch-gateway=false",
+        ...(input.defaultCertificate ? [`--default-ssl-certificate=${input.defaultCertificate}`] : []),
+    ];
+    const spread = (topologyKey: string, whenUnsatisfiable: string): k8s.types.input.core.v1.TopologySpreadConstraint => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable,
+        labelSelector: { matchLabels: { ...CONTROLLER_LABELS } },
+    });
+    return {
+        replicas: input.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...CONTROLLER_LABELS } },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        minReadySeconds: 10,
+        template: {
+            metadata: {
+                labels: { ...CONTROLLER_LABELS },
+                ...(input.configChecksum ? { annotations: { "commerce-edge/config-checksum": input.configChecksum } } : {}),
+            },
+            spec: {
+                serviceAccountName: input.serviceAccountName,
+                terminationGracePeriodSeconds: CONTROLLER_TERMINATION_GRACE_SECONDS,
+                securityContext: { runAsNonRoot: true, runAsUser: 99, runAsGroup: 99, fsGroup: 99, seccompProfile: { type: "RuntimeDefault" } },
+                topologySpreadConstraints: [
+                    spread("topology.kubernetes.io/zone", input.production ? "DoNotSchedule" : "ScheduleAnyway"),
+                    spread("kubernetes.io/hostname", "DoNotSchedule"),
+                ],
+                containers: [{
+                    name: "haproxy-ingress",
+                    image: input.image,
+                    imagePullPolicy: "IfNotPresent",
+                    args,
+                    env: [
+                        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                        { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                    ],
+                    ports: controllerContainerPorts(input.publicPorts),
+                    readinessProbe: { ...HEALTHZ_PROBE, initialDelaySeconds: 10 },
+                    livenessProbe: { ...HEALTHZ_PROBE, initialDelaySeconds: 60 },
+                    lifecycle: { preStop: { exec: { command: ["sleep", String(CONTROLLER_PRESTOP_SLEEP_SECONDS)] } } },
+                    resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "2", memory: "1Gi" } },
+                    securityContext: {
+                        allowPrivilegeEscalation: false,
+                        readOnlyRootFilesystem: true,
+                        runAsNonRoot: true,
+                        capabilities: { drop: ["ALL"] },
+                    },
+                    volumeMounts: [
+                        { name: "scratch", mountPath: "/etc/haproxy", subPath: "etc-haproxy" },
+                        { name: "scratch", mountPath: "/var/lib/haproxy", subPath: "var-lib-haproxy" },
+                        { name: "scratch", mountPath: "/var/run/haproxy", subPath: "var-run-haproxy" },
+                        { name: "scratch", mountPath: "/tmp", subPath: "tmp" },
+                    ],
+                }],
+                volumes: [{ name: "scratch", emptyDir: { sizeLimit: "256Mi" } }],
+            },
+        },
+    };
+}
+
+/**
+ * NodePort Service with fixed NodePorts: the NLB's target groups point at exactly these.
+ * `externalTrafficPolicy: Local` keeps the client's node hop out and makes the healthz NodePort fail
+ * on nodes without a controller pod, so the NLB only targets nodes that can serve.
+ */
+export function controllerServiceSpec(publicPorts: readonly PublicPort[]): k8s.types.input.core.v1.ServiceSpec {
+    return {
+        type: "NodePort",
+        externalTrafficPolicy: "Local",
+        selector: { ...CONTROLLER_LABELS },
+        ports: [
+            ...publicPorts.map((port) => ({ name: port.name, port: port.port, targetPort: port.name, nodePort: port.nodePort, protocol: "TCP" })),
+            {
+                name: "healthz",
+                port: CONTROLLER_PORTS.healthz.containerPort,
+                targetPort: "healthz",
+                nodePort: CONTROLLER_PORTS.healthz.nodePort,
+                protocol: "TCP",
+            },
+        ],
+    };
+}
+
+/** In-cluster only: stats page and metrics, never on the NLB. */
+export function controllerMetricsServiceSpec(): k8s.types.input.core.v1.ServiceSpec {
+    return {
+        type: "ClusterIP",
+        selector: { ...CONTROLLER_LABELS },
+        ports: [
+            { name: "metrics", port: CONTROLLER_PORTS.metrics.containerPort, targetPort: "metrics", protocol: "TCP" },
+            { name: "haproxy-metrics", port: HAPROXY_PROMETHEUS_PORT, targetPort: "haproxy-metrics", protocol: "TCP" },
+            { name: "stats", port: CONTROLLER_PORTS.stats.containerPort, targetPort: "stats", protocol: "TCP" },
+        ],
+    };
+}

@@ -1,0 +1,71 @@
+import { parseCidr } from "../../config/cidr";
+import type { HttpRoute, TcpRoute } from "../../config/routeTable";
+import { annotation, IngressKey } from "../haproxy/keys";
+
+/**
+ * Route annotations, built from the typed route model. Only keys haproxy-ingress v0.16 reads at the
+ * scope used (Path/Backend for HTTP, TCP/Backend for tcp-service-port Ingresses) are emitted, under
+ * the haproxy-ingress.github.io/ prefix. PROXY is not here: it is a ConfigMap (Global) matter.
+ */
+
+/** Pod label that tells stable and canary pods of one Service apart (haproxy-ingress blue-green). */
+export const TRACK_LABEL = "track";
+export const STABLE_TRACK = "stable";
+export const CANARY_TRACK = "canary";
+
+/** Canonical, de-duplicated, comma-separated CIDR list as `allowlist-source-range` takes it. */
+export function renderAllowlist(cidrs: readonly string[]): string {
+    const canonical = cidrs.map((text) => {
+        const parsed = parseCidr(text);
+        if (!parsed.ok) throw new Error(`allowlist entry ${parsed.problem}`);
+        return parsed.cidr.canonical;
+    });
+    return [...new Set(canonical)].join(",");
+}
+
+/** The inverse of renderAllowlist: the entries of an allowlist annotation value. */
+export function parseAllowlist(value: string): string[] {
+    return value.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
+}
+
+export type HttpAnnotationInput = Pick<HttpRoute, "waf" | "balanceAlgorithm" | "tls" | "rewriteTarget" | "canary" | "timeouts">;
+
+export function httpRouteAnnotations(route: HttpAnnotationInput, allowlist: readonly string[]): Record<string, string> {
+    const annotations: Record<string, string> = {
+        [annotation(IngressKey.allowlistSourceRange)]: renderAllowlist(allowlist),
+        [annotation(IngressKey.balanceAlgorithm)]: route.balanceAlgorithm,
+        [annotation(IngressKey.sslRedirect)]: String(route.tls),
+    };
+    if (route.waf !== "off") {
+        annotations[annotation(IngressKey.waf)] = "modsecurity";
+        annotations[annotation(IngressKey.wafMode)] = route.waf;
+    }
+    if (route.rewriteTarget !== undefined) annotations[annotation(IngressKey.rewriteTarget)] = route.rewriteTarget;
+    if (route.canary) {
+        const weight = route.canary.weightPercent ?? 0;
+        annotations[annotation(IngressKey.blueGreenBalance)] = `${TRACK_LABEL}=${STABLE_TRACK}=${100 - weight},${TRACK_LABEL}=${CANARY_TRACK}=${weight}`;
+        annotations[annotation(IngressKey.blueGreenMode)] = "deploy";
+        if (route.canary.header) annotations[annotation(IngressKey.blueGreenHeader)] = `${route.canary.header}:${TRACK_LABEL}`;
+    }
+    const timeouts = route.timeouts;
+    if (timeouts?.connect) annotations[annotation(IngressKey.timeoutConnect)] = timeouts.connect;
+    if (timeouts?.server) annotations[annotation(IngressKey.timeoutServer)] = timeouts.server;
+    if (timeouts?.queue) annotations[annotation(IngressKey.timeoutQueue)] = timeouts.queue;
+    if (timeouts?.httpRequest) annotations[annotation(IngressKey.timeoutHttpRequest)] = timeouts.httpRequest;
+    return annotations;
+}
+
+export type TcpAnnotationInput = Pick<TcpRoute, "port" | "balanceAlgorithm">;
+
+/**
+ * A tcp-service-port Ingress. PROXY is accepted through the ConfigMap default and repeated per
+ * Ingress so that the route still works if the default changes. WAF is HTTP-only and not emitted.
+ */
+export function tcpRouteAnnotations(route: TcpAnnotationInput, allowlist: readonly string[]): Record<string, string> {
+    return {
+        [annotation(IngressKey.tcpServicePort)]: String(route.port),
+        [annotation(IngressKey.tcpServiceProxyProtocol)]: "true",
+        [annotation(IngressKey.allowlistSourceRange)]: renderAllowlist(allowlist),
+        [annotation(IngressKey.balanceAlgorithm)]: route.balanceAlgorithm,
+    };
+}

@@ -1,0 +1,146 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
+import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
+import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
+import {
+    ACTIVEMQ_STORAGE_CLASS,
+    activemqServiceSpec,
+    activemqStatefulSetSpec,
+    appLabels,
+    webDeploymentSpec,
+    webServiceSpec,
+} from "./workloadManifests";
+
+export interface RoutesArgs {
+    readonly provider: k8s.Provider;
+    readonly routeTable: RouteTable;
+    /** The cluster's NAT addresses, admitted on routes with `allowNatEgress`. */
+    readonly natPublicIps: pulumi.Input<string[]>;
+    /** Objects the Ingresses wait for: the IngressClass and the controller that publishes their status. */
+    readonly controllerReady: pulumi.Input<pulumi.Resource>[];
+    readonly activemq: {
+        readonly image: string;
+        readonly storageGiB: number;
+        readonly adminPassword: pulumi.Input<string>;
+        readonly brokerPassword: pulumi.Input<string>;
+    };
+}
+
+const MANAGED = { "app.kubernetes.io/managed-by": "pulumi" };
+
+function allowlistWithNat(route: HttpRoute | TcpRoute, natPublicIps: pulumi.Input<string[]>): pulumi.Output<string[]> {
+    if (!route.allowNatEgress) return pulumi.output([...route.allowlist]);
+    return pulumi.output(natPublicIps).apply((ips) => [...route.allowlist, ...ips.map((ip) => `${ip}/32`)]);
+}
+
+/**
+ * Every route of the table: its Ingress (annotations from the typed route), and the workload behind it
+ * when the program deploys one (Cortex, ActiveMQ, additional routes with `workload`).
+ */
+export class Routes extends pulumi.ComponentResource {
+    /** Ingress names by route name. */
+    readonly ingressNames: Record<string, string> = {};
+
+    constructor(name: string, args: RoutesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("commerce-edge:k8s:Routes", name, {}, opts);
+        const options = { parent: this, provider: args.provider };
+        const table = args.routeTable;
+
+        const namespaces = new Map<string, k8s.core.v1.Namespace>();
+        const namespaceFor = (namespace: string): k8s.core.v1.Namespace => {
+            let resource = namespaces.get(namespace);
+            if (!resource) {
+                resource = new k8s.core.v1.Namespace(`${namespace}-ns`, {
+                    metadata: { name: namespace, labels: { ...MANAGED, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } },
+                }, options);
+                namespaces.set(namespace, resource);
+            }
+            return resource;
+        };
+
+        const backends = new Map<string, pulumi.Resource[]>();
+        for (const route of table.http) {
+            if (!route.workload) continue;
+            const namespace = namespaceFor(route.namespace);
+            const inNamespace = { ...options, dependsOn: [namespace] };
+            const metadata = { name: route.backend.name, namespace: route.namespace, labels: { ...MANAGED, ...appLabels(route.backend.name) } };
+            const deployment = new k8s.apps.v1.Deployment(`${route.name}-deployment`, { metadata, spec: webDeploymentSpec(route.backend.name, route.workload, "stable") }, inNamespace);
+            if (route.workload.canaryImage) {
+                new k8s.apps.v1.Deployment(`${route.name}-canary`, {
+                    metadata: { ...metadata, name: `${route.backend.name}-canary` },
+                    spec: webDeploymentSpec(route.backend.name, route.workload, "canary"),
+                }, inNamespace);
+            }
+            const service = new k8s.core.v1.Service(`${route.name}-service`, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
+            if (route.workload.replicas >= 2) {
+                new k8s.policy.v1.PodDisruptionBudget(`${route.name}-pdb`, {
+                    metadata,
+                    spec: { maxUnavailable: 1, selector: { matchLabels: appLabels(route.backend.name) } },
+                }, inNamespace);
+            }
+            backends.set(`${route.namespace}/${route.backend.name}`, [service, deployment]);
+        }
+
+        const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
+        const inActivemq = { ...options, dependsOn: [activemqNamespace] };
+        const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
+        const credentials = new k8s.core.v1.Secret("activemq-credentials", {
+            metadata: { name: "activemq-credentials", namespace: ACTIVEMQ.namespace, labels: activemqLabels },
+            type: "Opaque",
+            stringData: {
+                adminUser: "admin",
+                adminPassword: pulumi.secret(args.activemq.adminPassword),
+                brokerUser: "broker",
+                brokerPassword: pulumi.secret(args.activemq.brokerPassword),
+            },
+        }, inActivemq);
+        const storageClass = new k8s.storage.v1.StorageClass("activemq-storage", {
+            metadata: { name: ACTIVEMQ_STORAGE_CLASS, labels: MANAGED },
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true" },
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
+        }, options);
+        const activemqService = new k8s.core.v1.Service("activemq-service", {
+            metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
+            spec: activemqServiceSpec(),
+        }, inActivemq);
+        const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
+            metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
+            spec: activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: "activemq-credentials" }),
+        }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, activemqService] });
+        backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
+
+        const ingressOptions = (route: HttpRoute | TcpRoute): pulumi.CustomResourceOptions => ({
+            ...options,
+            dependsOn: [...args.controllerReady, ...(backends.get(`${route.namespace}/${route.backend.name}`) ?? [])],
+        });
+        for (const route of table.http) {
+            this.ingressNames[route.name] = route.name;
+            new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
+                metadata: {
+                    name: route.name,
+                    namespace: route.namespace,
+                    labels: MANAGED,
+                    annotations: allowlistWithNat(route, args.natPublicIps).apply((allowlist) => httpRouteAnnotations(route, allowlist)),
+                },
+                spec: httpIngressSpec(route),
+            }, ingressOptions(route));
+        }
+        for (const route of table.tcp) {
+            this.ingressNames[route.name] = route.name;
+            new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
+                metadata: {
+                    name: route.name,
+                    namespace: route.namespace,
+                    labels: MANAGED,
+                    annotations: allowlistWithNat(route, args.natPublicIps).apply((allowlist) => tcpRouteAnnotations(route, allowlist)),
+                },
+                spec: tcpIngressSpec(route),
+            }, ingressOptions(route));
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,93 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "./config/read";
+import { CONTROLLER_PORTS } from "./config/routeTable";
+import { Cluster } from "./components/aws/cluster";
+import { DnsRecords } from "./components/aws/dns";
+import { IngressLoadBalancer } from "./components/aws/loadBalancer";
+import { Network } from "./components/aws/network";
+import { IngressController } from "./components/haproxy/controller";
+import { Routes } from "./components/routes/routes";
+
+/**
+ * One environment's edge: config → model → route table → components → outputs.
+ * Config is validated before the first resource is registered.
+ */
+export = async () => {
+    const model = readStackConfig();
+    const table = model.routeTable;
+    const name = `edge-${model.stack}`;
+    const tags = { Project: model.project, Environment: model.environment, "pulumi:stack": model.stack };
+
+    const network = new Network(name, {
+        cidr: model.network.cidr,
+        availabilityZones: model.network.availabilityZones,
+        natGateways: model.network.natGateways,
+        clusterName: name,
+        ...(model.network.existing ? { existing: model.network.existing } : {}),
+        tags,
+    });
+
+    const cluster = new Cluster(name, {
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        ...model.cluster,
+        deletionProtection: model.isProduction,
+        tags,
+    });
+
+    const loadBalancer = new IngressLoadBalancer(name, {
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        publicPorts: table.publicPorts,
+        healthCheck: CONTROLLER_PORTS.healthz,
+        nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        nodeAutoScalingGroupName: cluster.nodeAutoScalingGroupNames.apply((names) => names[0] ?? ""),
+        deletionProtection: model.isProduction,
+        tags,
+    });
+
+    new DnsRecords(name, { zoneName: model.dnsZoneName, hosts: table.hosts, target: { dnsName: loadBalancer.dnsName, zoneId: loadBalancer.zoneId } });
+
+    const controller = new IngressController(name, {
+        provider: cluster.provider,
+        image: model.ingress.controllerImage,
+        replicas: model.ingress.replicas,
+        publicPorts: table.publicPorts,
+        wafImage: model.ingress.wafImage,
+        wafReplicas: model.ingress.wafReplicas,
+        wafMode: model.ingress.wafMode,
+        ...(model.secrets.tls
+            ? { defaultCertificate: model.secrets.tls }
+            : model.ingress.defaultCertificateSecret
+              ? { defaultCertificate: { existingSecret: model.ingress.defaultCertificateSecret } }
+              : {}),
+        prometheusScrape: model.ingress.prometheusScrape,
+        serviceMonitor: model.ingress.serviceMonitor,
+        production: model.isProduction,
+    });
+
+    new Routes(name, {
+        provider: cluster.provider,
+        routeTable: table,
+        natPublicIps: network.natPublicIps,
+        controllerReady: controller.ready,
+        activemq: {
+            image: model.activemq.image,
+            storageGiB: model.activemq.storageGiB,
+            adminPassword: model.secrets.activemqAdminPassword,
+            brokerPassword: model.secrets.activemqBrokerPassword,
+        },
+    });
+
+    const scheme = (tls: boolean): string => (tls ? "https" : "http");
+    return {
+        nlbDnsName: loadBalancer.dnsName,
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+        httpEndpoints: Object.fromEntries(table.http.map((route) => [route.name, `${scheme(route.tls)}://${route.host}${route.path}`])),
+        tcpEndpoints: loadBalancer.dnsName.apply((dnsName) => Object.fromEntries(table.tcp.map((route) => [route.name, `${dnsName}:${route.port}`]))),
+        natPublicIps: network.natPublicIps,
+        modsecurityEndpoints: controller.modsecurityEndpoints,
+    } satisfies Record<string, pulumi.Input<unknown>>;
+};

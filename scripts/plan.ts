@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { planStack, type Plan } from "../harness/plan";
+import { ProgramFailure } from "../harness/mockEngine";
+import { PROJECT_ROOT } from "../harness/stackFile";
+
+/**
+ * Offline plan: runs index.ts for a stack under Pulumi's mocks and writes out/<stack>/resources.json
+ * and out/<stack>/manifests.yaml. Exits 1 on config, program or schema errors.
+ *   npm run plan -- [stack]    (default: dev)
+ */
+
+function resourcesDocument(plan: Plan): unknown[] {
+    return plan.run.resources.map((resource) => ({
+        type: resource.type,
+        name: resource.name,
+        urn: resource.urn,
+        ...(resource.parent ? { parent: resource.parent } : {}),
+        ...(resource.provider ? { provider: resource.provider } : {}),
+        custom: resource.custom,
+        dependencies: resource.dependencies,
+        inputs: resource.inputs,
+    }));
+}
+
+function summary(plan: Plan): string {
+    const counts = new Map<string, number>();
+    for (const resource of plan.run.resources) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+    const width = Math.max(...[...counts.keys()].map((type) => type.length));
+    const lines = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => `  ${type.padEnd(width)}  ${count}`);
+    return [
+        `Offline plan of stack "${plan.stack}": ${plan.run.resources.length} resources, ${plan.manifests.length} Kubernetes objects (schema-valid)`,
+        ...lines,
+        "Outputs:",
+        ...Object.entries(plan.run.outputs).map(([key, value]) => `  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`),
+        ...(plan.placeholders.length > 0 ? [`Secrets not readable offline, planned with marked placeholders: ${plan.placeholders.join(", ")}`] : []),
+    ].join("\n");
+}
+
+async function main(): Promise<number> {
+    const stack = process.argv[2] ?? "dev";
+    let plan: Plan;
+    try {
+        plan = await planStack(stack);
+    } catch (error) {
+        const cause = error instanceof ProgramFailure ? error.cause : error;
+        const message = cause instanceof Error ? cause.message : String(cause);
+        const isUserError = cause instanceof Error && (cause.name === "ConfigError" || (cause as { code?: string }).code === "ENOENT");
+        console.error(isUserError ? message : `The program failed: ${cause instanceof Error ? (cause.stack ?? message) : message}`);
+        return 1;
+    }
+    if (plan.schemaProblems.length > 0) {
+        console.error(`Kubernetes schema errors in the plan of "${stack}":\n${plan.schemaProblems.map((problem) => `  ${problem}`).join("\n")}`);
+        return 1;
+    }
+    const outDir = join(PROJECT_ROOT, "out", stack);
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, "resources.json"), `${JSON.stringify(resourcesDocument(plan), null, 2)}\n`);
+    writeFileSync(join(outDir, "manifests.yaml"), plan.manifests.map((manifest) => stringify(manifest, { sortMapEntries: true })).join("---\n"));
+    console.log(summary(plan));
+    console.log(`Wrote ${join("out", stack, "resources.json")} and ${join("out", stack, "manifests.yaml")}`);
+    return 0;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+});
