@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { formatProblems } from "../config/messages";
+import { validateStackConfig } from "../config/validate";
+import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
+import program from "../index";
+import { programConfig, raw, validValues } from "./fixtures";
+
+type Mutation = (values: Record<string, any>) => void;
+
+function problemsOf(mutate: Mutation, secretKeys?: ReadonlySet<string>): string {
+    const values = structuredClone(validValues()) as Record<string, any>;
+    mutate(values);
+    const result = validateStackConfig(raw(values, secretKeys));
+    assert.equal(result.ok, false, "expected the config to be rejected");
+    return result.ok ? "" : formatProblems(result.problems);
+}
+
+describe("config validation", () => {
+    it("accepts the baseline and derives the route table", () => {
+        const result = validateStackConfig(raw(validValues()));
+        assert.ok(result.ok);
+        assert.deepEqual(result.routeTable.hosts, ["api.example.com", "mq.example.com"]);
+        assert.deepEqual(result.routeTable.publicPorts.map((port) => [port.port, port.containerPort, port.nodePort]), [[80, 8080, 30080], [443, 8443, 30443], [61616, 61616, 31616]]);
+    });
+
+    const cases: { name: string; mutate: Mutation; expected: string }[] = [
+        {
+            name: "a CIDR with host bits set",
+            mutate: (v) => { v.routes.cortex.allowlist = ["10.0.0.1/8"]; },
+            expected: "  routes.cortex.allowlist[0]: \"10.0.0.1/8\" has host bits set (host bits must be zero: use 10.0.0.0/8)",
+        },
+        {
+            name: "an IPv6 prefix out of range",
+            mutate: (v) => { v.routes.activemq.allowlist = ["2001:db8::/129"]; },
+            expected: "  routes.activemq.allowlist[0]: prefix \"/129\" in \"2001:db8::/129\" is out of range (IPv6: /0 to /128)",
+        },
+        {
+            name: "text that is no CIDR",
+            mutate: (v) => { v.routes.activemq.consoleAllowlist = ["office"]; },
+            expected: "  routes.activemq.consoleAllowlist[0]: \"office\" is not a CIDR block (address/prefix, e.g. 10.0.0.0/16 or 2001:db8::/32)",
+        },
+        {
+            name: "an unknown key",
+            mutate: (v) => { v.routes.cortex.hostname = "x"; },
+            expected: "  routes.cortex.hostname: unknown key (allowed: host, path, image, service, replicas, healthPath, allowlist, allowNatEgress, wafMode, balanceAlgorithm, canary, timeouts)",
+        },
+        {
+            name: "an unknown top-level key",
+            mutate: (v) => { v.rotues = {}; },
+            expected: "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
+        },
+        {
+            name: "a duplicate host and path",
+            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "shadow", host: "api.example.com", path: "/cortex", service: { namespace: "x", name: "y", port: 80 }, allowlist: ["10.0.0.0/8"] }]; },
+            expected: "  routes.additional[0]: host and path api.example.com/cortex are already routed by routes.cortex (one route per host, path and path type)",
+        },
+        {
+            name: "a duplicate TCP port",
+            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "second-mq", port: 61616, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["10.0.0.0/8"] }]; },
+            expected: "  routes.additional[0].port: 61616 is already used by routes.activemq (one TCP route per port)",
+        },
+        {
+            name: "a TCP port of the controller itself",
+            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "clash", port: 8443, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["10.0.0.0/8"] }]; },
+            expected: "  routes.additional[0].port: 8443 is a port of the controller itself (not 8080, 8443, 10253, 1936, 10254)",
+        },
+        {
+            name: "a missing secret",
+            mutate: (v) => { delete v.activemqBrokerPassword; },
+            expected: "  activemqBrokerPassword: is not set (a secret: pulumi config set --secret activemqBrokerPassword <value>)",
+        },
+        {
+            name: "a host outside the DNS zone",
+            mutate: (v) => { v.routes.cortex.host = "api.example.org"; },
+            expected: "  routes.cortex.host: \"api.example.org\" is not inside the DNS zone \"example.com\" (a name ending in .example.com)",
+        },
+        {
+            name: "a wildcard host",
+            mutate: (v) => { v.routes.activemq.consoleHost = "*.example.com"; },
+            expected: "  routes.activemq.consoleHost: \"*.example.com\" is a wildcard (one exact hostname per route)",
+        },
+        {
+            name: "an image pinned to latest",
+            mutate: (v) => { v.ingress = { controllerImage: "quay.io/jcmoraisjr/haproxy-ingress:latest" }; },
+            expected: "  ingress.controllerImage: uses the tag \"latest\" (pin a version tag)",
+        },
+        {
+            name: "a single controller replica",
+            mutate: (v) => { v.ingress = { replicas: 1 }; },
+            expected: "  ingress.replicas: is 1 (at least 2)",
+        },
+        {
+            name: "a route with neither service nor workload",
+            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "empty", host: "e.example.com", allowlist: ["10.0.0.0/8"] }]; },
+            expected: "  routes.additional[0]: needs exactly one of service and workload (service routes to an existing Service, workload deploys one)",
+        },
+        {
+            name: "a route of an unknown protocol",
+            mutate: (v) => { v.routes.additional = [{ protocol: "udp", name: "dns" }]; },
+            expected: "  routes.additional[0].protocol: has no valid \"protocol\" (allowed: http, tcp)",
+        },
+        {
+            name: "an empty allowlist",
+            mutate: (v) => { v.routes.cortex.allowlist = []; },
+            expected: "  routes.cortex.allowlist: is empty (at least one CIDR block: every route needs an allowlist)",
+        },
+        {
+            name: "a VPC too small for its subnets",
+            mutate: (v) => { v.network = { cidr: "10.0.0.0/24", availabilityZones: 6 }; },
+            expected: "  network.cidr: 10.0.0.0/24 is too small for 6 AZs: public subnets would be /30 (AWS allows at most /28) (a larger block or fewer AZs)",
+        },
+    ];
+    for (const { name, mutate, expected } of cases) {
+        it(`rejects ${name}`, () => assert.equal(problemsOf(mutate), expected));
+    }
+
+    it("rejects a secret set in plain text, without echoing it", () => {
+        const message = problemsOf(() => undefined, new Set(["activemqBrokerPassword"]));
+        assert.equal(message, "  activemqAdminPassword: is set in plain text (a secret: pulumi config set --secret activemqAdminPassword <value>)");
+        assert.ok(!message.includes("admin-password-123"));
+    });
+
+    it("lists every problem at once", () => {
+        const message = problemsOf((v) => {
+            v.routes.cortex.allowlist = ["10.0.0.1/8"];
+            v.routes.cortex.hostname = "x";
+            delete v.activemqAdminPassword;
+        });
+        assert.equal(message.split("\n").length, 3);
+    });
+
+    describe("production tier", () => {
+        const production: Mutation = (v) => {
+            v.environment = "production";
+            v.ingress = { defaultCertificateSecret: "ingress-controller/tls" };
+        };
+        it("accepts a production baseline", () => {
+            const values = structuredClone(validValues()) as Record<string, any>;
+            production(values);
+            assert.ok(validateStackConfig(raw(values)).ok);
+        });
+        it("refuses world-open allowlists, WAF not in deny mode, and too few replicas", () => {
+            const message = problemsOf((v) => {
+                production(v);
+                v.routes.cortex.allowlist = ["0.0.0.0/0"];
+                v.routes.cortex.wafMode = "off";
+                v.ingress.replicas = 2;
+                v.ingress.wafMode = "detect";
+                v.cluster = { endpointPublicAccessCidrs: ["::/0"] };
+            });
+            assert.equal(message, [
+                "  ingress.replicas: is 2 (at least 3 in production)",
+                "  routes.cortex.allowlist[0]: is 0.0.0.0/0, open to the world (production: name the client networks)",
+                "  cluster.endpointPublicAccessCidrs[0]: is ::/0, open to the world (production: name the client networks)",
+                "  ingress.wafMode: is detect (production: deny)",
+                "  routes.cortex.wafMode: is off (production: deny)",
+            ].join("\n"));
+        });
+        it("requires a real default certificate", () => {
+            const message = problemsOf((v) => { v.environment = "production"; });
+            assert.match(message, /tlsCertificate: is not set \(production needs a real default certificate/);
+        });
+    });
+});
+
+describe("the program on bad config", () => {
+    it("fails with a ConfigError listing the problems and registers no resource", async () => {
+        const values = validValues() as Record<string, any>;
+        values.routes.cortex.allowlist = ["10.0.0.1/8"];
+        const { config, secretKeys } = programConfig(values);
+        await assert.rejects(
+            runUnderMocks({ project: "commerce-edge", stack: "dev", config, secretKeys, program }),
+            (error: unknown) => {
+                assert.ok(error instanceof ProgramFailure);
+                assert.equal(error.resources.length, 0);
+                assert.equal((error.cause as Error).name, "ConfigError");
+                assert.equal(error.message, [
+                    "Invalid config for stack \"dev\" (Pulumi.dev.yaml); nothing was created or changed:",
+                    "  routes.cortex.allowlist[0]: \"10.0.0.1/8\" has host bits set (host bits must be zero: use 10.0.0.0/8)",
+                ].join("\n"));
+                return true;
+            },
+        );
+    });
+});

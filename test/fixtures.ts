@@ -1,0 +1,28 @@
+import type { RawStackConfig } from "../config/validate";
+
+/** A valid dev config, as parsed from the stack file; tests deep-copy and mutate it. */
+export function validValues(): Record<string, unknown> {
+    return {
+        environment: "dev",
+        dns: { zoneName: "example.com" },
+        routes: {
+            cortex: { host: "api.example.com", image: "registry.example.com/ep/cortex:8.6.0", allowlist: ["10.0.0.0/8"] },
+            activemq: { consoleHost: "mq.example.com", allowlist: ["10.0.0.0/8"], consoleAllowlist: ["10.1.0.0/16"] },
+        },
+        activemqAdminPassword: "admin-password-123",
+        activemqBrokerPassword: "broker-password-123",
+    };
+}
+
+export const SECRET_KEYS_SET = new Set(["activemqAdminPassword", "activemqBrokerPassword", "tlsCertificate", "tlsPrivateKey"]);
+
+export function raw(values: Record<string, unknown>, secretKeys: ReadonlySet<string> = SECRET_KEYS_SET): RawStackConfig {
+    return { values, secretKeys };
+}
+
+/** Full Pulumi config (project:key → string) for running the program under mocks. */
+export function programConfig(values: Record<string, unknown>): { config: Record<string, string>; secretKeys: string[] } {
+    const config: Record<string, string> = { "aws:region": "eu-west-1" };
+    for (const [key, value] of Object.entries(values)) config[`commerce-edge:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    return { config, secretKeys: [...SECRET_KEYS_SET].map((key) => `commerce-edge:${key}`) };
+}

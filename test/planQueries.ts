@@ -1,0 +1,50 @@
+import type { RecordedResource } from "../harness/mockEngine";
+
+/** Small queries over a plan's recorded resources. */
+export class PlanQuery {
+    constructor(readonly resources: readonly RecordedResource[]) {}
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((resource) => resource.type === type);
+    }
+
+    one(type: string, predicate: (resource: RecordedResource) => boolean = () => true): RecordedResource {
+        const matches = this.ofType(type).filter(predicate);
+        if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
+        return matches[0]!;
+    }
+
+    kubernetes(kind: string, namespace: string | undefined, name: string): RecordedResource {
+        return this.one(kind, (resource) => {
+            const metadata = resource.inputs.metadata as { name?: string; namespace?: string } | undefined;
+            return metadata?.name === name && metadata.namespace === namespace;
+        });
+    }
+
+    byUrn(urn: string): RecordedResource {
+        const found = this.resources.find((resource) => resource.urn === urn);
+        if (!found) throw new Error(`no resource ${urn}`);
+        return found;
+    }
+
+    /** Every resource reachable from `urn` through dependencies and parents (what it waits for, transitively). */
+    upstream(urn: string): Set<string> {
+        const seen = new Set<string>();
+        const stack = [urn];
+        while (stack.length > 0) {
+            const current = this.resources.find((resource) => resource.urn === stack.pop());
+            if (!current) continue;
+            for (const next of current.dependencies) {
+                if (!seen.has(next)) {
+                    seen.add(next);
+                    stack.push(next);
+                }
+            }
+        }
+        return seen;
+    }
+}
+
+export function field<T = unknown>(resource: RecordedResource, path: string): T {
+    return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], resource.inputs) as T;
+}
