@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { planStack, type Plan } from "../harness/plan";
+import { field, PlanQuery } from "./planQueries";
+
+let plan: Plan;
+let q: PlanQuery;
+before(async () => {
+    plan = await planStack("production");
+    q = new PlanQuery(plan.run.resources);
+});
+
+describe("production plan", () => {
+    it("is schema-valid", () => assert.deepEqual(plan.schemaProblems, []));
+
+    it("runs 3 controller replicas, hard-spread over zones, with a PDB", () => {
+        const controller = q.kubernetes("kubernetes:apps/v1:Deployment", "ingress-controller", "haproxy-ingress");
+        assert.equal(field(controller, "spec.replicas"), 3);
+        const zoneSpread = field<{ topologyKey: string; whenUnsatisfiable: string }[]>(controller, "spec.template.spec.topologySpreadConstraints")
+            .find((constraint) => constraint.topologyKey === "topology.kubernetes.io/zone");
+        assert.equal(zoneSpread?.whenUnsatisfiable, "DoNotSchedule");
+        assert.deepEqual(field(q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "ingress-controller", "haproxy-ingress"), "spec.maxUnavailable"), 1);
+        assert.equal(field(q.kubernetes("kubernetes:apps/v1:Deployment", "ingress-controller", "modsecurity-spoa"), "spec.replicas"), 3);
+    });
+
+    it("denies on WAF, protects the NLB and the control plane from deletion, and keeps the API endpoint narrow", () => {
+        assert.equal(field<Record<string, string>>(q.kubernetes("kubernetes:core/v1:ConfigMap", "ingress-controller", "haproxy-ingress"), "data")["waf-mode"], "deny");
+        for (const ingress of q.ofType("kubernetes:networking.k8s.io/v1:Ingress")) {
+            const mode = field<Record<string, string>>(ingress, "metadata.annotations")["haproxy-ingress.github.io/waf-mode"];
+            if (mode !== undefined) assert.equal(mode, "deny");
+        }
+        assert.equal(field(q.one("aws:lb/loadBalancer:LoadBalancer"), "enableDeletionProtection"), true);
+        const cluster = q.one("eks:index:Cluster");
+        assert.equal(field(cluster, "deletionProtection"), true);
+        for (const cidr of field<string[]>(cluster, "publicAccessCidrs")) assert.notEqual(cidr.split("/")[1], "0");
+        assert.equal(q.ofType("aws:iam/role:Role").length, 2);
+        assert.deepEqual(Object.keys(field<Record<string, unknown>>(cluster, "accessEntries")), ["admin-0"]);
+    });
+
+    it("has one NAT gateway per AZ and subnets in 3 AZs", () => {
+        assert.equal(q.ofType("aws:ec2/natGateway:NatGateway").length, 3);
+        assert.equal(q.ofType("aws:ec2/subnet:Subnet").length, 6);
+        assert.equal((plan.run.outputs.natPublicIps as string[]).length, 3);
+    });
+
+    it("offloads TLS for OpenWire when configured", () => {
+        const openwire = q.kubernetes("kubernetes:networking.k8s.io/v1:Ingress", "activemq", "activemq-openwire");
+        assert.deepEqual(field(openwire, "spec.tls"), [{}]);
+    });
+});
