@@ -4,9 +4,7 @@ import { planStack, type Plan } from "../harness/plan";
 import { field, PlanQuery } from "./planQueries";
 
 const TG = "aws:lb/targetGroup:TargetGroup";
-const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SERVICE = "kubernetes:core/v1:Service";
-const P = "haproxy-ingress.github.io/";
 
 let plan: Plan;
 let q: PlanQuery;
