@@ -216,7 +216,8 @@ export function buildRouteTable(config: StackConfig): RouteTable {
     config.routes.additional.forEach((route, index) => {
         const configKey = `routes.additional[${index}]`;
         if (route.protocol === "http") {
-            const namespace = route.namespace ?? route.service?.namespace ?? route.name;
+            // An Ingress reaches only Services of its own namespace.
+            const namespace = route.service?.namespace ?? route.namespace ?? route.name;
             const backend = route.service ?? { namespace, name: route.name, port: route.workload?.containerPort ?? 8080 };
             http.push({
                 kind: "http",
@@ -242,7 +243,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
                 kind: "tcp",
                 configKey,
                 name: route.name,
-                namespace: route.namespace ?? route.service.namespace,
+                namespace: route.service.namespace,
                 port: route.port,
                 nodePort: route.nodePort ?? defaultTcpNodePort(route.port),
                 backend: route.service,

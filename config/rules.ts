@@ -15,6 +15,7 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
         ...replicaProblems(config),
         ...hostProblems(config, table),
         ...routeShapeProblems(config),
+        ...passwordProblems(config),
         ...portProblems(table),
         ...tlsProblems(config),
         ...productionProblems(config, table),
@@ -76,6 +77,18 @@ function hostProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
     return problems;
 }
 
+/** Namespaces a route's workload may not be created in. */
+const RESERVED_NAMESPACES = ["ingress-controller", "activemq", "cortex", "kube-system", "kube-public", "kube-node-lease", "default"];
+
+/** The ActiveMQ image's entrypoint substitutes passwords into sed expressions (apache/activemq entrypoint.sh). */
+const SED_SAFE_PASSWORD = /^[A-Za-z0-9._~+=@%^-]+$/;
+
+function passwordProblems(config: StackConfig): ConfigProblem[] {
+    return (["activemqAdminPassword", "activemqBrokerPassword"] as const)
+        .filter((key) => !SED_SAFE_PASSWORD.test(config[key]))
+        .map((key) => ({ key, message: "has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)" }));
+}
+
 function routeShapeProblems(config: StackConfig): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const { cortex } = config.routes;
@@ -94,6 +107,10 @@ function routeShapeProblems(config: StackConfig): ConfigProblem[] {
             problems.push({ key, message: "needs exactly one of service and workload (service routes to an existing Service, workload deploys one)" });
         }
         if (route.canary) canaries.push({ key: `${key}.canary`, canary: route.canary, deploys: Boolean(route.workload) });
+        const workloadNamespace = route.namespace ?? route.name;
+        if (route.workload && RESERVED_NAMESPACES.includes(workloadNamespace)) {
+            problems.push({ key: `${key}.namespace`, message: `is ${workloadNamespace}, a namespace this program or Kubernetes owns (not ${RESERVED_NAMESPACES.join(", ")})` });
+        }
     });
     for (const { key, canary, deploys } of canaries) {
         if (canary.weightPercent === undefined && canary.header === undefined) {

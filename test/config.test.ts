@@ -110,6 +110,16 @@ describe("config validation", () => {
             mutate: (v) => { v.network = { cidr: "10.0.0.0/24", availabilityZones: 6 }; },
             expected: "  network.cidr: 10.0.0.0/24 is too small for 6 AZs: public subnets would be /30 (AWS allows at most /28) (a larger block or fewer AZs)",
         },
+        {
+            name: "a workload in a namespace the program owns",
+            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "api2", namespace: "ingress-controller", host: "a.example.com", workload: { image: "r.example.com/a:1" }, allowlist: ["10.0.0.0/8"] }]; },
+            expected: "  routes.additional[0].namespace: is ingress-controller, a namespace this program or Kubernetes owns (not ingress-controller, activemq, cortex, kube-system, kube-public, kube-node-lease, default)",
+        },
+        {
+            name: "a password the ActiveMQ entrypoint would mangle, without echoing it",
+            mutate: (v) => { v.activemqAdminPassword = "slash/in-password"; },
+            expected: "  activemqAdminPassword: has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)",
+        },
     ];
     for (const { name, mutate, expected } of cases) {
         it(`rejects ${name}`, () => assert.equal(problemsOf(mutate), expected));
