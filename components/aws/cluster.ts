@@ -108,8 +108,8 @@ export class Cluster extends pulumi.ComponentResource {
             privateSubnetIds: args.privateSubnetIds,
             nodeAssociatePublicIpAddress: false,
             version: args.kubernetesVersion,
+            // In API mode the managed node group gets its EC2_LINUX access entry from EKS itself.
             skipDefaultNodeGroup: true,
-            instanceRoles: [nodeRole],
             endpointPrivateAccess: true,
             endpointPublicAccess: args.endpointPublicAccessCidrs.length > 0,
             ...(args.endpointPublicAccessCidrs.length > 0 ? { publicAccessCidrs: [...args.endpointPublicAccessCidrs] } : {}),
