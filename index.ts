@@ -62,6 +62,7 @@ export = async () => {
             : model.ingress.defaultCertificateSecret
               ? { defaultCertificate: { existingSecret: model.ingress.defaultCertificateSecret } }
               : {}),
+        publishAddress: loadBalancer.dnsName,
         prometheusScrape: model.ingress.prometheusScrape,
         serviceMonitor: model.ingress.serviceMonitor,
         production: model.isProduction,

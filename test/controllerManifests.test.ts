@@ -90,10 +90,10 @@ describe("controller Service", () => {
 describe("RBAC", () => {
     it("lets v0.16 watch EndpointSlices and update Ingress status, and nothing cluster-wide writes secrets", () => {
         const rules = controllerClusterRoleRules();
-        assert.ok(rules.some((rule) => rule.apiGroups?.includes("discovery.k8s.io") && rule.resources?.includes("endpointslices")));
-        assert.ok(rules.some((rule) => rule.resources?.includes("ingresses/status")));
-        assert.ok(!rules.some((rule) => rule.resources?.includes("secrets") && rule.verbs.some((verb) => ["create", "update", "patch"].includes(String(verb)))));
-        assert.ok(controllerRoleRules().some((rule) => rule.apiGroups?.includes("coordination.k8s.io") && rule.resources?.includes("leases")));
+        assert.ok(rules.some((rule) => rule.apiGroups.includes("discovery.k8s.io") && rule.resources.includes("endpointslices")));
+        assert.ok(rules.some((rule) => rule.resources.includes("ingresses/status")));
+        assert.ok(!rules.some((rule) => rule.resources.includes("secrets") && rule.verbs.some((verb) => ["create", "update", "patch"].includes(verb))));
+        assert.ok(controllerRoleRules().some((rule) => rule.apiGroups.includes("coordination.k8s.io") && rule.resources.includes("leases")));
     });
 });
 

@@ -77,6 +77,7 @@ describe("dev plan: controller and WAF", () => {
         assert.deepEqual(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey), ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
         assert.ok(container.args.includes("--configmap=ingress-controller/haproxy-ingress"));
         assert.ok(container.args.includes("--ingress-class=haproxy"));
+        assert.ok(container.args.includes(`--publish-address=${String(plan.run.outputs.nlbDnsName)}`), "Ingress status shows the NLB");
         const deregistration = field<number>(q.ofType("aws:lb/targetGroup:TargetGroup")[0]!, "deregistrationDelay");
         const preStopSleep = Number(container.lifecycle.preStop.exec.command[1]);
         assert.ok(preStopSleep > deregistration, `preStop ${preStopSleep}s outlasts deregistration ${deregistration}s`);

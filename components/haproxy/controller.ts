@@ -34,6 +34,8 @@ export interface IngressControllerArgs {
     readonly wafMode: "deny" | "detect";
     /** Default certificate: PEM pair (secret Outputs), an existing Secret `namespace/name`, or none (self-signed). */
     readonly defaultCertificate?: { readonly certificate: pulumi.Input<string>; readonly privateKey: pulumi.Input<string> } | { readonly existingSecret: string };
+    /** Published in every Ingress's status: the NLB's DNS name. */
+    readonly publishAddress: pulumi.Input<string>;
     /** Annotate the metrics Service for Prometheus. @default true */
     readonly prometheusScrape: boolean;
     /** Create a prometheus-operator ServiceMonitor. @default false */
@@ -131,13 +133,14 @@ export class IngressController extends pulumi.ComponentResource {
         const checksum = configData.apply((data) => createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16));
         const deployment = new k8s.apps.v1.Deployment(`${name}-controller`, {
             metadata: { name: CONTROLLER_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...CONTROLLER_LABELS } },
-            spec: checksum.apply((configChecksum) => controllerDeploymentSpec({
+            spec: pulumi.all([checksum, args.publishAddress]).apply(([configChecksum, publishAddress]) => controllerDeploymentSpec({
                 image: args.image,
                 replicas: args.replicas,
                 publicPorts: args.publicPorts,
                 configMapName: CONTROLLER_NAME,
                 serviceAccountName: CONTROLLER_NAME,
                 configChecksum,
+                publishAddress,
                 production: args.production,
                 ...(defaultCertificate ? { defaultCertificate } : {}),
             })),

@@ -60,7 +60,14 @@ export function controllerConfigData(input: ControllerConfigInput): Record<Globa
  * ClusterRole of chart 0.16.1 (clusterrole.yaml): EndpointSlices are required since v0.16. The chart's
  * Gateway API rules are left out: the controller runs with --watch-gateway=false.
  */
-export function controllerClusterRoleRules(): k8s.types.input.rbac.v1.PolicyRule[] {
+/** An RBAC rule as plain data (the SDK's input type also admits Outputs). */
+export interface PolicyRule {
+    readonly apiGroups: string[];
+    readonly resources: string[];
+    readonly verbs: string[];
+}
+
+export function controllerClusterRoleRules(): PolicyRule[] {
     return [
         { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
         { apiGroups: [""], resources: ["configmaps", "endpoints", "nodes", "secrets"], verbs: ["list", "watch"] },
@@ -73,7 +80,7 @@ export function controllerClusterRoleRules(): k8s.types.input.rbac.v1.PolicyRule
 }
 
 /** Role in the controller namespace (chart role.yaml): leader-election leases and own objects. */
-export function controllerRoleRules(): k8s.types.input.rbac.v1.PolicyRule[] {
+export function controllerRoleRules(): PolicyRule[] {
     return [
         { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
         { apiGroups: [""], resources: ["pods", "secrets", "namespaces"], verbs: ["get"] },
@@ -90,6 +97,11 @@ export interface ControllerDeploymentInput {
     readonly serviceAccountName: string;
     /** `namespace/name` of the default certificate Secret; absent = the controller's self-signed one. */
     readonly defaultCertificate?: string;
+    /**
+     * Address written to every Ingress's status (`--publish-address`, v0.16 options.go): the NLB's DNS
+     * name, so that Pulumi's Ingress await and external tools see the real entry point.
+     */
+    readonly publishAddress?: string;
     /** Checksum of the ConfigMap's inputs, so that a change rolls the pods. */
     readonly configChecksum?: string;
     readonly production: boolean;
@@ -119,6 +131,7 @@ export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.
         "--sort-backends",
         "--watch-gateway=false",
         ...(input.defaultCertificate ? [`--default-ssl-certificate=${input.defaultCertificate}`] : []),
+        ...(input.publishAddress ? [`--publish-address=${input.publishAddress}`] : []),
     ];
     const spread = (topologyKey: string, whenUnsatisfiable: string): k8s.types.input.core.v1.TopologySpreadConstraint => ({
         maxSkew: 1,
