@@ -16,6 +16,7 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
         ...hostProblems(config, table),
         ...routeShapeProblems(config),
         ...passwordProblems(config),
+        ...natEgressProblems(config, table),
         ...portProblems(table),
         ...tlsProblems(config),
         ...productionProblems(config, table),
@@ -87,6 +88,14 @@ function passwordProblems(config: StackConfig): ConfigProblem[] {
     return (["activemqAdminPassword", "activemqBrokerPassword"] as const)
         .filter((key) => !SED_SAFE_PASSWORD.test(config[key]))
         .map((key) => ({ key, message: "has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)" }));
+}
+
+/** With an existing VPC the program does not know its NAT addresses. */
+function natEgressProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
+    if (!config.network.existing) return [];
+    return [...table.http, ...table.tcp]
+        .filter((route) => route.allowNatEgress)
+        .map((route) => ({ key: `${route.configKey}.allowNatEgress`, message: "is true with network.existing (list the VPC's NAT addresses in allowlist instead)" }));
 }
 
 function routeShapeProblems(config: StackConfig): ConfigProblem[] {

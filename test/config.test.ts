@@ -120,6 +120,14 @@ describe("config validation", () => {
             mutate: (v) => { v.activemqAdminPassword = "slash/in-password"; },
             expected: "  activemqAdminPassword: has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)",
         },
+        {
+            name: "NAT egress admitted on an existing VPC whose NAT addresses are unknown",
+            mutate: (v) => {
+                v.network = { existing: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-01234567", "subnet-01234568"], privateSubnetIds: ["subnet-01234569", "subnet-0123456a"] } };
+                v.routes.cortex.allowNatEgress = true;
+            },
+            expected: "  routes.cortex.allowNatEgress: is true with network.existing (list the VPC's NAT addresses in allowlist instead)",
+        },
     ];
     for (const { name, mutate, expected } of cases) {
         it(`rejects ${name}`, () => assert.equal(problemsOf(mutate), expected));
