@@ -113,34 +113,20 @@ export class Routes extends pulumi.ComponentResource {
         }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, activemqService] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
-        const ingressOptions = (route: HttpRoute | TcpRoute): pulumi.CustomResourceOptions => ({
-            ...options,
-            dependsOn: [...args.controllerReady, ...(backends.get(`${route.namespace}/${route.backend.name}`) ?? [])],
-        });
-        for (const route of table.http) {
+        const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
             this.ingressNames[route.name] = route.name;
             new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
                 metadata: {
                     name: route.name,
                     namespace: route.namespace,
                     labels: MANAGED,
-                    annotations: allowlistWithNat(route, args.natPublicIps).apply((allowlist) => httpRouteAnnotations(route, allowlist)),
+                    annotations: allowlistWithNat(route, args.natPublicIps).apply(annotations),
                 },
-                spec: httpIngressSpec(route),
-            }, ingressOptions(route));
-        }
-        for (const route of table.tcp) {
-            this.ingressNames[route.name] = route.name;
-            new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
-                metadata: {
-                    name: route.name,
-                    namespace: route.namespace,
-                    labels: MANAGED,
-                    annotations: allowlistWithNat(route, args.natPublicIps).apply((allowlist) => tcpRouteAnnotations(route, allowlist)),
-                },
-                spec: tcpIngressSpec(route),
-            }, ingressOptions(route));
-        }
+                spec,
+            }, { ...options, dependsOn: [...args.controllerReady, ...(backends.get(`${route.namespace}/${route.backend.name}`) ?? [])] });
+        };
+        for (const route of table.http) ingress(route, (allowlist) => httpRouteAnnotations(route, allowlist), httpIngressSpec(route));
+        for (const route of table.tcp) ingress(route, (allowlist) => tcpRouteAnnotations(route, allowlist), tcpIngressSpec(route));
         this.registerOutputs({});
     }
 }
