@@ -39,9 +39,6 @@ function allowlistWithNat(route: HttpRoute | TcpRoute, natPublicIps: pulumi.Inpu
  * when the program deploys one (Cortex, ActiveMQ, additional routes with `workload`).
  */
 export class Routes extends pulumi.ComponentResource {
-    /** Ingress names by route name. */
-    readonly ingressNames: Record<string, string> = {};
-
     constructor(name: string, args: RoutesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:k8s:Routes", name, {}, opts);
         const options = { parent: this, provider: args.provider };
@@ -114,7 +111,6 @@ export class Routes extends pulumi.ComponentResource {
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
-            this.ingressNames[route.name] = route.name;
             new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
                 metadata: {
                     name: route.name,
