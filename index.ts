@@ -72,6 +72,7 @@ export = async () => {
         provider: cluster.provider,
         routeTable: table,
         natPublicIps: network.natPublicIps,
+        storageReady: cluster.storageReady,
         controllerReady: controller.ready,
         activemq: {
             image: model.activemq.image,

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { criticalPath, formatCriticalPath } from "../harness/criticalPath";
 import { planStack, type Plan } from "../harness/plan";
 import { ProgramFailure } from "../harness/mockEngine";
 import { PROJECT_ROOT } from "../harness/stackFile";
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
     writeFileSync(join(outDir, "resources.json"), `${JSON.stringify(resourcesDocument(plan), null, 2)}\n`);
     writeFileSync(join(outDir, "manifests.yaml"), plan.manifests.map((manifest) => stringify(manifest, { sortMapEntries: true })).join("---\n"));
     console.log(summary(plan));
+    console.log(formatCriticalPath(criticalPath(plan.run.resources)));
     console.log(`Wrote ${join("out", stack, "resources.json")} and ${join("out", stack, "manifests.yaml")}`);
     return 0;
 }

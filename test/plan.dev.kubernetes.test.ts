@@ -158,6 +158,7 @@ describe("dev plan: routes", () => {
         assert.equal(claim.spec.storageClassName, "gp3-retain");
         assert.equal(claim.spec.resources.requests.storage, "20Gi");
         assert.equal(field(q.kubernetes("kubernetes:storage.k8s.io/v1:StorageClass", undefined, "gp3-retain"), "reclaimPolicy"), "Retain");
+        assert.ok(broker.dependencies.includes(q.one("aws:eks/addon:Addon").urn), "the volume waits for the EBS CSI driver");
         const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
         assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);
         assert.equal(field<Record<string, string>>(credentials, "stringData").adminPassword, SECRET_MARKER);

@@ -57,6 +57,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
     readonly provider: k8s.Provider;
+    /** What a PersistentVolumeClaim needs before it can bind: the EBS CSI add-on. */
+    readonly storageReady: pulumi.Resource[];
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:aws:Cluster", name, {}, opts);
@@ -157,7 +159,7 @@ export class Cluster extends pulumi.ComponentResource {
             tags: args.tags,
         }, parent);
         new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }, parent);
-        new aws.eks.Addon(`${name}-ebs-csi`, {
+        const ebsCsiAddon = new aws.eks.Addon(`${name}-ebs-csi`, {
             clusterName: cluster.eksCluster.name,
             addonName: "aws-ebs-csi-driver",
             serviceAccountRoleArn: ebsCsiRole.arn,
@@ -177,6 +179,7 @@ export class Cluster extends pulumi.ComponentResource {
             allowVolumeExpansion: true,
         }, { parent: this, provider: this.provider });
 
+        this.storageReady = [ebsCsiAddon];
         this.nodeSecurityGroupId = nodeSecurityGroup.id;
         this.nodeAutoScalingGroupNames = nodeGroup.nodeGroup
             .apply((group) => group.resources)

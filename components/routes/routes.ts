@@ -17,6 +17,8 @@ export interface RoutesArgs {
     readonly routeTable: RouteTable;
     /** The cluster's NAT addresses, admitted on routes with `allowNatEgress`. */
     readonly natPublicIps: pulumi.Input<string[]>;
+    /** What ActiveMQ's volume claim needs to bind (the EBS CSI driver). */
+    readonly storageReady: pulumi.Input<pulumi.Resource>[];
     /** Objects the Ingresses wait for: the IngressClass and the controller that publishes their status. */
     readonly controllerReady: pulumi.Input<pulumi.Resource>[];
     readonly activemq: {
@@ -107,7 +109,7 @@ export class Routes extends pulumi.ComponentResource {
         const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: "activemq-credentials" }),
-        }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, activemqService] });
+        }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, activemqService, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {

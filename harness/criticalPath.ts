@@ -1,0 +1,195 @@
+import { CREATION_SECONDS, DEFAULT_CREATION_SECONDS } from "./creationTimes";
+import type { RecordedResource } from "./mockEngine";
+
+/**
+ * The deploy critical path of a recorded plan: the chain of waits that decides how long a first
+ * `pulumi up` takes, each resource weighted by its typical creation time (creationTimes.ts).
+ *
+ * A resource starts when everything it waits for has finished. It waits for:
+ * - its dependencies, a component expanded as Pulumi expands it (runtime/dependsOn.js): to the custom
+ *   and remote resources below it, through components only;
+ * - its provider, which must exist before the resource can be created;
+ * - custom and remote resources referenced in its inputs: the SDK awaits a custom resource's id before
+ *   registering, and a plugin reads a remote component's outputs, even where a remote component leaves
+ *   references out of its dependencies (a local component reference only waits for its URN);
+ * - for a pod workload, the node groups of its cluster: Pulumi's await needs Ready pods, which need
+ *   nodes, though nothing in the program says so.
+ * Local components take no time; a remote component (its type has a creation time) stands for the
+ * children its plugin creates.
+ */
+
+/** The fields of a recorded resource the critical path reads. */
+export type GraphResource = Pick<RecordedResource, "urn" | "type" | "name" | "custom" | "dependencies"> &
+    Partial<Pick<RecordedResource, "parent" | "provider" | "inputs">>;
+
+/** How a resource waits for the one before it on the path. */
+export type WaitReason = "dependency" | "provider" | "reference" | "nodes";
+
+export interface PathStep {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly seconds: number;
+    /** Seconds after the deploy starts creating resources. */
+    readonly finishSeconds: number;
+    /** Absent on the first step. */
+    readonly waitsBy?: WaitReason;
+}
+
+export interface CriticalPath {
+    readonly totalSeconds: number;
+    readonly steps: readonly PathStep[];
+    /** Earliest finish of every resource that takes time (custom or remote), by URN. */
+    readonly finishSeconds: ReadonlyMap<string, number>;
+    /** Custom resource types not in the table, weighted DEFAULT_CREATION_SECONDS. */
+    readonly defaultedTypes: readonly string[];
+}
+
+/** Kinds whose await waits for Ready pods. */
+const POD_WORKLOADS = new Set([
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:batch/v1:Job",
+    "kubernetes:core/v1:Pod",
+]);
+const CLUSTERS = new Set(["eks:index:Cluster", "aws:eks/cluster:Cluster"]);
+const NODE_GROUPS = new Set(["eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:eks/nodeGroup:NodeGroup"]);
+
+function referencedUrns(value: unknown, into: Set<string>): Set<string> {
+    if (Array.isArray(value)) {
+        for (const item of value) referencedUrns(item, into);
+    } else if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (typeof record.$ref === "string") into.add(record.$ref);
+        else for (const child of Object.values(record)) referencedUrns(child, into);
+    }
+    return into;
+}
+
+export function criticalPath(resources: readonly GraphResource[], weights: Readonly<Record<string, number>> = CREATION_SECONDS): CriticalPath {
+    const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+    const children = new Map<string, GraphResource[]>();
+    for (const resource of resources) {
+        if (!resource.parent) continue;
+        const siblings = children.get(resource.parent);
+        if (siblings) siblings.push(resource);
+        else children.set(resource.parent, [resource]);
+    }
+    const takesTime = (resource: GraphResource): boolean => resource.custom || weights[resource.type] !== undefined;
+    const isTimed = (urn: string): boolean => {
+        const resource = byUrn.get(urn);
+        return resource !== undefined && takesTime(resource);
+    };
+    const defaulted = new Set<string>();
+    const secondsOf = (resource: GraphResource): number => {
+        const seconds = weights[resource.type];
+        if (seconds !== undefined) return seconds;
+        defaulted.add(resource.type);
+        return DEFAULT_CREATION_SECONDS;
+    };
+
+    const expansions = new Map<string, string[]>();
+    const expand = (urn: string): string[] => {
+        const resource = byUrn.get(urn);
+        if (!resource) return [];
+        if (takesTime(resource)) return [urn];
+        let expanded = expansions.get(urn);
+        if (!expanded) {
+            expanded = (children.get(urn) ?? []).flatMap((child) => expand(child.urn));
+            expansions.set(urn, expanded);
+        }
+        return expanded;
+    };
+
+    const work = resources.filter(takesTime);
+    const waits = new Map<string, Map<string, WaitReason>>();
+    const references = new Map<string, Set<string>>();
+    for (const resource of work) {
+        const own = new Map<string, WaitReason>();
+        const add = (urns: Iterable<string>, reason: WaitReason): void => {
+            for (const urn of urns) if (urn !== resource.urn && !own.has(urn)) own.set(urn, reason);
+        };
+        add(resource.dependencies.flatMap(expand), "dependency");
+        if (resource.provider) add(expand(resource.provider), "provider");
+        const referenced = referencedUrns(resource.inputs ?? {}, new Set());
+        references.set(resource.urn, referenced);
+        add([...referenced].filter(isTimed), "reference");
+        waits.set(resource.urn, own);
+    }
+
+    // Clusters a resource belongs to: reached through what it waits for or references.
+    const clusters = new Map<string, ReadonlySet<string>>();
+    const clustersOf = (urn: string): ReadonlySet<string> => {
+        const known = clusters.get(urn);
+        if (known) return known;
+        const found = new Set<string>();
+        clusters.set(urn, found);
+        if (CLUSTERS.has(byUrn.get(urn)?.type ?? "")) found.add(urn);
+        for (const next of [...(waits.get(urn)?.keys() ?? []), ...(references.get(urn) ?? [])]) {
+            for (const cluster of clustersOf(next)) found.add(cluster);
+        }
+        return found;
+    };
+    const nodeGroups = work.filter((resource) => NODE_GROUPS.has(resource.type));
+    for (const workload of work.filter((resource) => POD_WORKLOADS.has(resource.type))) {
+        const own = waits.get(workload.urn)!;
+        const workloadClusters = clustersOf(workload.urn);
+        for (const group of nodeGroups) {
+            if (!own.has(group.urn) && [...clustersOf(group.urn)].some((cluster) => workloadClusters.has(cluster))) own.set(group.urn, "nodes");
+        }
+    }
+
+    const finish = new Map<string, number>();
+    const previous = new Map<string, { urn: string; reason: WaitReason }>();
+    const visiting = new Set<string>();
+    const finishOf = (urn: string): number => {
+        const known = finish.get(urn);
+        if (known !== undefined) return known;
+        if (visiting.has(urn)) throw new Error(`dependency cycle through ${urn}`);
+        visiting.add(urn);
+        let start = 0;
+        for (const [wait, reason] of [...waits.get(urn)!].sort(([a], [b]) => a.localeCompare(b))) {
+            const waitFinish = finishOf(wait);
+            // Ties keep the first wait in URN order, so the path is deterministic.
+            if (!previous.has(urn) || waitFinish > start) {
+                start = waitFinish;
+                previous.set(urn, { urn: wait, reason });
+            }
+        }
+        visiting.delete(urn);
+        const done = start + secondsOf(byUrn.get(urn)!);
+        finish.set(urn, done);
+        return done;
+    };
+
+    let last: string | undefined;
+    for (const resource of [...work].sort((a, b) => a.urn.localeCompare(b.urn))) {
+        if (last === undefined || finishOf(resource.urn) > finishOf(last)) last = resource.urn;
+    }
+    const steps: PathStep[] = [];
+    for (let urn = last; urn !== undefined; urn = previous.get(urn)?.urn) {
+        const resource = byUrn.get(urn)!;
+        const waitsBy = previous.get(urn)?.reason;
+        steps.unshift({ urn, type: resource.type, name: resource.name, seconds: secondsOf(resource), finishSeconds: finish.get(urn)!, ...(waitsBy ? { waitsBy } : {}) });
+    }
+    return { totalSeconds: last === undefined ? 0 : finish.get(last)!, steps, finishSeconds: finish, defaultedTypes: [...defaulted].sort() };
+}
+
+function duration(seconds: number): string {
+    return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+}
+
+/** A short table: one line per resource on the path. */
+export function formatCriticalPath(path: CriticalPath): string {
+    const rows = path.steps.map((step) => [duration(step.finishSeconds), duration(step.seconds), step.waitsBy ?? "", step.type, step.name]);
+    const header = ["done at", "takes", "waits by", "type", "name"];
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+    const line = (cells: string[]): string => cells.map((cell, column) => (column < 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  ").trimEnd();
+    return [
+        `Deploy critical path: ${duration(path.totalSeconds)} (${path.totalSeconds} s) through ${path.steps.length} resources (typical creation times: harness/creationTimes.ts)`,
+        `  ${line(header)}`,
+        ...rows.map((row) => `  ${line(row)}`),
+        ...(path.defaultedTypes.length > 0 ? [`  types without a creation time, counted as ${DEFAULT_CREATION_SECONDS} s: ${path.defaultedTypes.join(", ")}`] : []),
+    ].join("\n");
+}

@@ -1,0 +1,261 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { PathStep } from "../harness/criticalPath";
+
+/**
+ * Benchmarks of the offline plan, `npm run bench`: dev stacks with 1, 10, 100 and 300 extra HTTP
+ * routes (plus 3 TCP routes), 3 runs each, every run in a fresh `node --import tsx` child (this file
+ * with --child) so wall time includes module loading; one `npm test`; the dev plan's deploy critical
+ * path; the targets as PASS/FAIL lines. Writes out/bench.json.
+ */
+
+const ROOT = join(__dirname, "..");
+const ROUTE_COUNTS = [1, 10, 100, 300];
+const RUNS = 3;
+const TCP_ROUTES = 3;
+const BENCH_NAMESPACE = "bench";
+/** Above this, growth between 100 and 300 routes is not noise. */
+const RSS_NOISE_MIB = 10;
+
+interface Offender {
+    readonly step: string;
+    readonly seconds: number;
+    readonly feeds: string;
+    /** How much later it finishes than the next step's other dependencies. */
+    readonly leadSeconds: number;
+}
+
+interface ChildResult {
+    readonly resources: number;
+    /** Node and tsx start-up until this file runs. */
+    readonly bootMs: number;
+    /** Harness, Pulumi SDKs and the program's modules. */
+    readonly loadMs: number;
+    readonly msToFirstRegistration: number;
+    readonly planMs: number;
+    readonly maxRssKiB: number;
+    readonly criticalPath?: { readonly totalSeconds: number; readonly steps: readonly PathStep[]; readonly table: string; readonly offenders: readonly Offender[] };
+}
+
+interface Run extends ChildResult {
+    readonly wallMs: number;
+}
+
+/** The dev stack's routes with `httpRoutes` generated HTTP routes and TCP_ROUTES TCP routes appended. */
+function generatedRoutes(config: Readonly<Record<string, string>>, httpRoutes: number): string {
+    const routes = JSON.parse(config["commerce-edge:routes"]!) as { additional?: unknown[] };
+    const zone = (JSON.parse(config["commerce-edge:dns"]!) as { zoneName: string }).zoneName;
+    const allowlist = ["203.0.113.0/24"];
+    const http = Array.from({ length: httpRoutes }, (_, index) => ({
+        protocol: "http",
+        name: `bench-${index}`,
+        host: `bench-${index}.${zone}`,
+        service: { namespace: BENCH_NAMESPACE, name: `bench-${index}`, port: 80 },
+        allowlist,
+    }));
+    // Explicit NodePorts: the default 31000 + port % 1000 must stay clear of the stack's own ports.
+    const tcp = Array.from({ length: TCP_ROUTES }, (_, index) => ({
+        protocol: "tcp",
+        name: `bench-tcp-${index}`,
+        port: 15000 + index,
+        nodePort: 30100 + index,
+        service: { namespace: BENCH_NAMESPACE, name: `bench-tcp-${index}`, port: 15000 + index },
+        allowlist,
+    }));
+    return JSON.stringify({ ...routes, additional: [...(routes.additional ?? []), ...http, ...tcp] });
+}
+
+/** Child: one plan, measured from process start; prints one JSON line. */
+async function child(httpRoutes: number | undefined, withCriticalPath: boolean): Promise<void> {
+    const bootMs = performance.now();
+    const { planStack } = await import("../harness/plan");
+    const { readStackFile } = await import("../harness/stackFile");
+    // Loaded here (planStack would load it first thing) so module loading is measured apart from the program.
+    await import("../index");
+    const loadMs = performance.now() - bootMs;
+    const configOverrides: Record<string, string> = httpRoutes === undefined ? {} : { "commerce-edge:routes": generatedRoutes(readStackFile("dev").config, httpRoutes) };
+    const started = performance.now();
+    const plan = await planStack("dev", { configOverrides });
+    const planMs = performance.now() - started;
+    if (plan.schemaProblems.length > 0) throw new Error(`schema problems:\n${plan.schemaProblems.join("\n")}`);
+
+    let criticalPathResult: ChildResult["criticalPath"];
+    if (withCriticalPath) {
+        const { criticalPath, formatCriticalPath } = await import("../harness/criticalPath");
+        const path = criticalPath(plan.run.resources);
+        const byUrn = new Map(plan.run.resources.map((resource) => [resource.urn, resource]));
+        const offenders = path.steps.flatMap((step, index) => {
+            const next = byUrn.get(path.steps[index + 1]?.urn ?? "");
+            if (!/^aws:(lb|route53|kms)\//.test(step.type) || !next) return [];
+            const others = next.dependencies.filter((urn) => urn !== step.urn).map((urn) => path.finishSeconds.get(urn) ?? 0);
+            return [{ step: `${step.type} ${step.name}`, seconds: step.seconds, feeds: `${next.type} ${next.name}`, leadSeconds: step.finishSeconds - Math.max(0, ...others) }];
+        });
+        criticalPathResult = { totalSeconds: path.totalSeconds, steps: path.steps, table: formatCriticalPath(path), offenders };
+    }
+    const result: ChildResult = {
+        resources: plan.run.resources.length,
+        bootMs,
+        loadMs,
+        msToFirstRegistration: plan.run.msToFirstRegistration,
+        planMs,
+        maxRssKiB: process.resourceUsage().maxRSS,
+        ...(criticalPathResult ? { criticalPath: criticalPathResult } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
+}
+
+interface Exit {
+    readonly code: number | null;
+    readonly wallMs: number;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], echoStderr: boolean): Promise<Exit> {
+    return new Promise((resolve, reject) => {
+        const started = performance.now();
+        const process_ = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        process_.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+        process_.stderr.on("data", (chunk: Buffer) => {
+            stderr.push(chunk);
+            if (echoStderr) process.stderr.write(chunk);
+        });
+        process_.on("error", reject);
+        process_.on("close", (code) => resolve({ code, wallMs: performance.now() - started, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() }));
+    });
+}
+
+async function planInChild(httpRoutes: number | undefined, withCriticalPath = false): Promise<Run> {
+    const args = ["--import", "tsx", __filename, "--child", ...(httpRoutes === undefined ? [] : [String(httpRoutes)]), ...(withCriticalPath ? ["--critical-path"] : [])];
+    const exit = await run(process.execPath, args, true);
+    if (exit.code !== 0) throw new Error(`plan with ${httpRoutes ?? "no extra"} routes exited with ${exit.code}`);
+    const lines = exit.stdout.trim().split("\n");
+    return { ...(JSON.parse(lines[lines.length - 1]!) as ChildResult), wallMs: exit.wallMs };
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mib = (kib: number): number => kib / 1024;
+const ms = (value: number): string => `${Math.round(value)} ms`;
+
+interface Row {
+    readonly httpRoutes: number;
+    readonly resources: number;
+    readonly wallMs: { readonly median: number; readonly min: number; readonly max: number };
+    readonly peakRssMiB: number;
+    readonly beforeFirstRegistrationMs: number;
+    readonly bootAndLoadMs: number;
+    readonly msToFirstRegistration: number;
+    readonly runs: readonly Run[];
+}
+
+function row(httpRoutes: number, runs: readonly Run[]): Row {
+    const walls = runs.map((result) => result.wallMs);
+    return {
+        httpRoutes,
+        resources: runs[0]!.resources,
+        wallMs: { median: median(walls), min: Math.min(...walls), max: Math.max(...walls) },
+        peakRssMiB: mib(median(runs.map((result) => result.maxRssKiB))),
+        beforeFirstRegistrationMs: median(runs.map((result) => result.bootMs + result.loadMs + result.msToFirstRegistration)),
+        bootAndLoadMs: median(runs.map((result) => result.bootMs + result.loadMs)),
+        msToFirstRegistration: median(runs.map((result) => result.msToFirstRegistration)),
+        runs,
+    };
+}
+
+interface Target {
+    readonly name: string;
+    readonly pass: boolean;
+    readonly detail: string;
+}
+
+function timeTarget(rows: readonly Row[]): Target {
+    const one = rows.find((candidate) => candidate.httpRoutes === 1)!;
+    const most = rows.find((candidate) => candidate.httpRoutes === 300)!;
+    const ratio = most.wallMs.median / one.wallMs.median;
+    return { name: "300 routes plan in <= 3x the time of 1 route", pass: ratio <= 3, detail: `${ms(most.wallMs.median)} / ${ms(one.wallMs.median)} = ${ratio.toFixed(2)}x` };
+}
+
+function memoryTarget(rows: readonly Row[]): Target {
+    const [one, hundred, most] = [1, 100, 300].map((count) => rows.find((candidate) => candidate.httpRoutes === count)!);
+    const low = (hundred!.peakRssMiB - one!.peakRssMiB) / 99;
+    const high = (most!.peakRssMiB - hundred!.peakRssMiB) / 200;
+    const growth = most!.peakRssMiB - hundred!.peakRssMiB;
+    // At most linear: the slope must not rise beyond noise as routes grow.
+    const pass = growth <= RSS_NOISE_MIB || high <= 1.5 * Math.max(low, 0);
+    return {
+        name: "peak memory grows at most linearly",
+        pass,
+        detail: `RSS per extra route ${low.toFixed(3)} MiB (1→100), ${high.toFixed(3)} MiB (100→300); +${growth.toFixed(1)} MiB from 100 to 300`,
+    };
+}
+
+function criticalPathTarget(path: NonNullable<ChildResult["criticalPath"]>): Target {
+    const find = (predicate: (step: PathStep) => boolean): number => path.steps.findIndex(predicate);
+    const cluster = find((step) => step.type === "eks:index:Cluster" || step.type === "aws:eks/cluster:Cluster");
+    const nodes = find((step) => /^(eks:index:(Managed)?NodeGroup|aws:eks\/nodeGroup:NodeGroup)/.test(step.type));
+    const controller = find((step) => step.type === "kubernetes:apps/v1:Deployment" && step.name.endsWith("-controller"));
+    const startsWithNetwork = path.steps[0]?.type.startsWith("aws:ec2/") === true;
+    const problems = [
+        ...(startsWithNetwork ? [] : [`starts with ${path.steps[0]?.type ?? "nothing"} ${path.steps[0]?.name ?? ""}, not the network`]),
+        ...(cluster >= 0 && cluster < nodes && nodes < controller ? [] : ["EKS → node group → controller rollout is not a chain on it"]),
+        ...path.offenders.map((offender) => `${offender.step} (${offender.seconds} s) is on it because ${offender.feeds} consumes it; it finishes ${offender.leadSeconds} s after the rest of what that waits for`),
+    ];
+    const chain = path.steps.map((step) => `${step.type.replace(/^.*:/, "")} ${step.name}`).join(" → ");
+    return { name: "critical path is network → EKS → node group → controller rollout, NLB, DNS and KMS off it", pass: problems.length === 0, detail: problems.length === 0 ? chain : `${problems.join("; ")}. Path: ${chain}` };
+}
+
+async function npmTest(): Promise<{ code: number | null; wallMs: number; peakRssMiB?: number }> {
+    // GNU time reports the largest resident set among the processes npm test runs (tsc, eslint, test files).
+    const timed = existsSync("/usr/bin/time");
+    const exit = await run(timed ? "/usr/bin/time" : "npm", timed ? ["-v", "npm", "test"] : ["test"], false);
+    mkdirSync(join(ROOT, "out"), { recursive: true });
+    writeFileSync(join(ROOT, "out", "bench-npm-test.log"), `${exit.stdout}\n${exit.stderr}`);
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(exit.stderr);
+    return { code: exit.code, wallMs: exit.wallMs, ...(rss ? { peakRssMiB: mib(Number(rss[1])) } : {}) };
+}
+
+async function main(): Promise<void> {
+    const rows: Row[] = [];
+    for (const count of ROUTE_COUNTS) {
+        const runs: Run[] = [];
+        for (let index = 0; index < RUNS; index++) runs.push(await planInChild(count));
+        rows.push(row(count, runs));
+        console.error(`planned ${count} extra HTTP routes: ${ms(rows[rows.length - 1]!.wallMs.median)} median`);
+    }
+    const dev = await planInChild(undefined, true);
+    const test = await npmTest();
+
+    console.log(`Offline plan of generated dev stacks (+${TCP_ROUTES} TCP routes), ${RUNS} fresh child processes each, Node ${process.version}:\n`);
+    console.log("| extra HTTP routes | resources | wall median | wall min | wall max | peak RSS (median) | before 1st registration | of which boot + module load | of which program |");
+    console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const entry of rows) {
+        console.log(`| ${entry.httpRoutes} | ${entry.resources} | ${ms(entry.wallMs.median)} | ${ms(entry.wallMs.min)} | ${ms(entry.wallMs.max)} | ${entry.peakRssMiB.toFixed(0)} MiB | ${ms(entry.beforeFirstRegistrationMs)} | ${ms(entry.bootAndLoadMs)} | ${ms(entry.msToFirstRegistration)} |`);
+    }
+    console.log(`\nnpm test: ${ms(test.wallMs)} wall, peak RSS ${test.peakRssMiB === undefined ? "n/a (no /usr/bin/time)" : `${test.peakRssMiB.toFixed(0)} MiB`}, exit code ${test.code} (output in out/bench-npm-test.log)\n`);
+    console.log(dev.criticalPath!.table);
+
+    const targets = [timeTarget(rows), memoryTarget(rows), criticalPathTarget(dev.criticalPath!)];
+    console.log("");
+    for (const target of targets) console.log(`${target.pass ? "PASS" : "FAIL"}  ${target.name}: ${target.detail}`);
+
+    mkdirSync(join(ROOT, "out"), { recursive: true });
+    writeFileSync(join(ROOT, "out", "bench.json"), `${JSON.stringify({ node: process.version, tcpRoutes: TCP_ROUTES, rows, devPlan: dev, npmTest: test, targets }, null, 2)}\n`);
+    console.log("\nWrote out/bench.json");
+}
+
+const childAt = process.argv.indexOf("--child");
+if (childAt >= 0) {
+    const count = process.argv[childAt + 1];
+    child(count !== undefined && /^\d+$/.test(count) ? Number(count) : undefined, process.argv.includes("--critical-path")).catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+    });
+} else {
+    main().catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+    });
+}

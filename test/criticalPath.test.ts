@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { CONTROLLER_NAME } from "../components/haproxy/controllerManifests";
+import { criticalPath, formatCriticalPath, type CriticalPath, type GraphResource } from "../harness/criticalPath";
+import { planStack, type Plan } from "../harness/plan";
+
+type Options = Partial<Pick<GraphResource, "custom" | "parent" | "provider" | "inputs">>;
+
+/** A hand-made resource: `name` is its URN, `type` decides its weight. */
+function node(name: string, type: string, dependencies: string[] = [], options: Options = {}): GraphResource {
+    return { urn: name, type, name, custom: true, dependencies, ...options };
+}
+
+const WEIGHTS = { "t:a": 10, "t:b": 5, "t:c": 20, "t:d": 1, "t:slow": 50, "t:remote": 600, "t:free": 0 };
+const namesOf = (path: CriticalPath): string[] => path.steps.map((step) => step.name);
+
+describe("critical path on hand-made graphs", () => {
+    it("takes the longer branch of a diamond", () => {
+        const path = criticalPath([node("a", "t:a"), node("b", "t:b", ["a"]), node("c", "t:c", ["a"]), node("d", "t:d", ["b", "c"])], WEIGHTS);
+        assert.deepEqual(namesOf(path), ["a", "c", "d"]);
+        assert.equal(path.totalSeconds, 31);
+        assert.deepEqual(path.steps.map((step) => step.finishSeconds), [10, 30, 31]);
+    });
+
+    it("expands a dependency on a component to its descendants through components, not into custom resources", () => {
+        const path = criticalPath([
+            node("comp", "t:component", [], { custom: false }),
+            node("inner", "t:component", [], { custom: false, parent: "comp" }),
+            node("deep", "t:slow", [], { parent: "inner" }),
+            node("shallow", "t:b", [], { parent: "comp" }),
+            node("under-custom", "t:c", [], { parent: "shallow" }),
+            node("user", "t:d", ["comp"]),
+        ], WEIGHTS);
+        assert.deepEqual(namesOf(path), ["deep", "user"]);
+        assert.equal(path.totalSeconds, 51);
+        // A child of a custom resource is not part of the component's outputs: "user" does not wait for it.
+        assert.equal(path.finishSeconds.get("user"), 51);
+    });
+
+    it("gives local components no weight and keeps remote components as the work they stand for", () => {
+        const path = criticalPath([
+            node("local", "t:component", [], { custom: false }),
+            node("cluster", "t:remote", [], { custom: false, parent: "local" }),
+            node("hidden-child", "t:slow", [], { parent: "cluster" }),
+            node("app", "t:a", ["local"]),
+        ], WEIGHTS);
+        assert.deepEqual(namesOf(path), ["cluster", "app"]);
+        assert.equal(path.totalSeconds, 610);
+        assert.equal(path.finishSeconds.has("local"), false);
+    });
+
+    it("waits for the provider", () => {
+        const path = criticalPath([
+            node("cluster", "t:remote", [], { custom: false }),
+            node("k8s", "t:free", ["cluster"]),
+            node("ns", "t:d", [], { provider: "k8s" }),
+        ], WEIGHTS);
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["cluster", undefined], ["k8s", "dependency"], ["ns", "provider"]]);
+    });
+
+    it("waits for custom and remote resources referenced in inputs, not for referenced local components", () => {
+        const path = criticalPath([
+            node("role", "t:c"),
+            node("remote", "t:a", [], { custom: false }),
+            node("local", "t:component", [], { custom: false }),
+            node("slow-child", "t:slow", [], { parent: "local" }),
+            node("user", "t:d", [], { inputs: { roles: [{ $ref: "role" }], cluster: { $ref: "remote" }, owner: { $ref: "local" } } }),
+        ], { ...WEIGHTS, "t:a": 30 });
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["slow-child", undefined]]);
+        assert.equal(path.finishSeconds.get("user"), 31);
+    });
+
+    it("makes pod workloads wait for the node groups of their cluster only", () => {
+        const resources = [
+            node("cluster", "eks:index:Cluster", [], { custom: false }),
+            node("other-cluster", "eks:index:Cluster", [], { custom: false }),
+            node("nodes", "eks:index:ManagedNodeGroup", [], { custom: false, inputs: { cluster: { $ref: "cluster" } } }),
+            node("other-nodes", "eks:index:NodeGroup", ["other-cluster"], { custom: false }),
+            node("k8s", "pulumi:providers:kubernetes", ["cluster"]),
+            node("app", "kubernetes:apps/v1:Deployment", [], { provider: "k8s" }),
+        ];
+        const weights = { "eks:index:Cluster": 600, "eks:index:ManagedNodeGroup": 120, "eks:index:NodeGroup": 300, "pulumi:providers:kubernetes": 0, "kubernetes:apps/v1:Deployment": 60 };
+        const path = criticalPath(resources, weights);
+        assert.equal(path.finishSeconds.get("app"), 600 + 120 + 60);
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["other-cluster", undefined], ["other-nodes", "dependency"]]);
+    });
+
+    it("counts unknown custom types with the default weight and names them", () => {
+        const path = criticalPath([node("x", "t:unknown")], WEIGHTS);
+        assert.deepEqual(path.defaultedTypes, ["t:unknown"]);
+        assert.match(formatCriticalPath(path), /t:unknown/);
+    });
+
+    it("rejects a dependency cycle", () => {
+        assert.throws(() => criticalPath([node("a", "t:a", ["b"]), node("b", "t:b", ["a"])], WEIGHTS), /cycle/);
+    });
+});
+
+describe("critical path of the dev plan", () => {
+    let plan: Plan;
+    let path: CriticalPath;
+    before(async () => {
+        plan = await planStack("dev");
+        path = criticalPath(plan.run.resources);
+    });
+
+    const indexOf = (predicate: (type: string, name: string) => boolean): number => path.steps.findIndex((step) => predicate(step.type, step.name));
+
+    it("runs network (or the key EKS consumes) → EKS control plane → node group → a workload rollout", () => {
+        const cluster = indexOf((type) => type === "eks:index:Cluster");
+        const nodeGroup = indexOf((type) => type === "eks:index:ManagedNodeGroup");
+        const workload = indexOf((type) => type === "kubernetes:apps/v1:Deployment" || type === "kubernetes:apps/v1:StatefulSet");
+        assert.ok(cluster > 0 && cluster < nodeGroup && nodeGroup < workload, formatCriticalPath(path));
+        const clusterDependencies = plan.run.resources.find((resource) => resource.urn === path.steps[cluster]!.urn)!.dependencies;
+        for (const step of path.steps.slice(0, cluster)) {
+            assert.ok(step.type.startsWith("aws:ec2/") || (step.type === "aws:kms/key:Key" && clusterDependencies.includes(step.urn)), `${step.type} ${step.name} before EKS`);
+        }
+        for (const step of path.steps.slice(nodeGroup + 1, workload)) {
+            assert.equal(step.type, "aws:eks/addon:Addon", "between nodes and the rollout only the storage driver a volume needs");
+        }
+        const controller = plan.run.resources.find((resource) => resource.type === "kubernetes:apps/v1:Deployment" && (resource.inputs.metadata as { name: string }).name === CONTROLLER_NAME)!;
+        assert.ok(path.totalSeconds - path.finishSeconds.get(controller.urn)! < 2 * 60, "the controller rollout ends within the last two minutes: it is the other near-critical chain");
+    });
+
+    it("keeps the NLB and DNS off the path, finishing minutes before the end", () => {
+        assert.deepEqual(path.steps.filter((step) => /^aws:(lb|route53)\//.test(step.type)), []);
+        for (const resource of plan.run.resources.filter((candidate) => /^aws:(lb|route53)\//.test(candidate.type))) {
+            assert.ok(path.totalSeconds - path.finishSeconds.get(resource.urn)! >= 5 * 60, `${resource.type} ${resource.name} has at least 5 min of slack`);
+        }
+    });
+
+    it("has KMS on the path only as a direct input of the step after it", () => {
+        path.steps.forEach((step, index) => {
+            if (!step.type.startsWith("aws:kms/")) return;
+            const next = plan.run.resources.find((resource) => resource.urn === path.steps[index + 1]?.urn);
+            assert.ok(next?.dependencies.includes(step.urn), `${step.name} feeds ${next?.name ?? "nothing"}`);
+        });
+    });
+
+    it("weights every resource type of the plan from the table", () => {
+        assert.deepEqual(path.defaultedTypes, []);
+    });
+});
