@@ -1,5 +1,7 @@
 import { manifestsOf, validateManifests, type Manifest } from "./manifests";
 import { runUnderMocks, type ProgramRun } from "./mockEngine";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import { evaluatePolicies, loadPolicyConfig, type Violation } from "../policy/offline";
 import { PROJECT, readStackFile } from "./stackFile";
 
 export interface Plan {
@@ -8,12 +10,21 @@ export interface Plan {
     readonly manifests: readonly Manifest[];
     readonly schemaProblems: readonly string[];
     readonly placeholders: readonly string[];
+    /** The policy pack's verdict on the plan, with the stack's policy config. */
+    readonly violations: readonly Violation[];
+}
+
+/** A plan fails on schema errors and on mandatory policy violations. */
+export function planFails(plan: Plan): boolean {
+    return plan.schemaProblems.length > 0 || plan.violations.some((violation) => violation.level === "mandatory");
 }
 
 export interface PlanOptions {
     /** Replaces or adds config keys (full keys) after the stack file is read; for tests and benchmarks. */
     readonly configOverrides?: Readonly<Record<string, string>>;
     readonly root?: string;
+    /** Policy config to evaluate with. @default policy/config.<stack>.json */
+    readonly policyConfig?: PolicyPackConfig;
 }
 
 /** Runs the real program (index.ts) for a stack under the mock engine and validates its manifests. */
@@ -30,5 +41,6 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
         program: entry,
     });
     const manifests = manifestsOf(run.resources);
-    return { stack, run, manifests, schemaProblems: await validateManifests(manifests), placeholders: file.placeholders };
+    const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });
+    return { stack, run, manifests, schemaProblems: await validateManifests(manifests), placeholders: file.placeholders, violations };
 }

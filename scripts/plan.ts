@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { criticalPath, formatCriticalPath } from "../harness/criticalPath";
-import { planStack, type Plan } from "../harness/plan";
+import { planFails, planStack, type Plan } from "../harness/plan";
 import { ProgramFailure } from "../harness/mockEngine";
 import { PROJECT_ROOT } from "../harness/stackFile";
+import type { Violation } from "../policy/offline";
 
 /**
  * Offline plan: runs index.ts for a stack under Pulumi's mocks and writes out/<stack>/resources.json
@@ -39,6 +40,14 @@ function summary(plan: Plan): string {
     ].join("\n");
 }
 
+function formatViolations(violations: readonly Violation[], stack: string): string {
+    if (violations.length === 0) return `Policy pack (policy/config.${stack}.json): no violations`;
+    return [
+        `Policy pack (policy/config.${stack}.json): ${violations.length} violation(s)`,
+        ...violations.map((violation) => `  [${violation.level}] ${violation.policy} · ${violation.resource.split("::").pop() ?? violation.resource}: ${violation.message}`),
+    ].join("\n");
+}
+
 async function main(): Promise<number> {
     const stack = process.argv[2] ?? "dev";
     let plan: Plan;
@@ -55,13 +64,20 @@ async function main(): Promise<number> {
         console.error(`Kubernetes schema errors in the plan of "${stack}":\n${plan.schemaProblems.map((problem) => `  ${problem}`).join("\n")}`);
         return 1;
     }
+    const { violations } = plan;
     const outDir = join(PROJECT_ROOT, "out", stack);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, "resources.json"), `${JSON.stringify(resourcesDocument(plan), null, 2)}\n`);
     writeFileSync(join(outDir, "manifests.yaml"), plan.manifests.map((manifest) => stringify(manifest, { sortMapEntries: true })).join("---\n"));
+    writeFileSync(join(outDir, "policy.json"), `${JSON.stringify(violations, null, 2)}\n`);
     console.log(summary(plan));
     console.log(formatCriticalPath(criticalPath(plan.run.resources)));
-    console.log(`Wrote ${join("out", stack, "resources.json")} and ${join("out", stack, "manifests.yaml")}`);
+    console.log(formatViolations(violations, stack));
+    console.log(`Wrote ${["resources.json", "manifests.yaml", "policy.json"].map((file) => join("out", stack, file)).join(", ")}`);
+    if (planFails(plan)) {
+        console.error(`Mandatory policy violations: the plan of "${stack}" fails.`);
+        return 1;
+    }
     return 0;
 }
 
