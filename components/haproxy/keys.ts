@@ -9,6 +9,13 @@ export const ANNOTATION_PREFIX = "haproxy-ingress.github.io/";
 /** The backward-compatible prefix the controller also reads by default (`--annotations-prefix`). */
 export const LEGACY_ANNOTATION_PREFIX = "ingress.kubernetes.io/";
 
+/** Kubernetes' pre-IngressClass annotation; haproxy-ingress lets it win over spec.ingressClassName. */
+export const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
+/** Backward-compatible alias of allowlist-source-range, ignored when that key is also set (keys.md "Allowlist"). */
+export const LEGACY_ALLOWLIST_KEY = "whitelist-source-range";
+/** haproxytech/kubernetes-ingress's prefix: haproxy-ingress does not read it. */
+export const HAPROXYTECH_PREFIX = "haproxy.org/";
+
 export type KeyScope = "Global" | "Host" | "Backend" | "Path" | "TCP";
 
 /** Every documented key and the scope it is read at. */

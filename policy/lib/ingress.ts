@@ -1,21 +1,22 @@
-import { ANNOTATION_PREFIX, INGRESS_CLASS, IngressKey, LEGACY_ANNOTATION_PREFIX } from "../../components/haproxy/keys";
+import {
+    ANNOTATION_PREFIX,
+    HAPROXYTECH_PREFIX,
+    INGRESS_CLASS,
+    INGRESS_CLASS_ANNOTATION,
+    IngressKey,
+    LEGACY_ALLOWLIST_KEY,
+    LEGACY_ANNOTATION_PREFIX,
+} from "../../components/haproxy/keys";
 import type { Props } from "./props";
 import { list, objectRef, record, text, texts } from "./props";
 
+export { HAPROXYTECH_PREFIX, INGRESS_CLASS_ANNOTATION, LEGACY_ALLOWLIST_KEY };
+
 /**
- * A read-only view of an Ingress as haproxy-ingress v0.16 sees it. Key names come from keys.ts; the
- * few names spelled here are the ones keys.ts deliberately lacks: Kubernetes' class annotation, the
- * legacy allowlist alias and another controller's prefix, which the policies must recognise to reject.
+ * A read-only view of an Ingress as haproxy-ingress v0.16 sees it; key names come from keys.ts.
  * Annotation values are read one key at a time: during a preview an unknown value (an allowlist
  * holding a NAT address not yet allocated) then stops only the checks that need that value.
  */
-
-/** Kubernetes' pre-IngressClass annotation; haproxy-ingress lets it win over spec.ingressClassName. */
-export const INGRESS_CLASS_ANNOTATION = "kubernetes.io/ingress.class";
-/** Backward-compatible alias of allowlist-source-range, ignored when that key is also set. */
-export const LEGACY_ALLOWLIST_KEY = "whitelist-source-range";
-/** haproxytech/kubernetes-ingress's prefix: not read by haproxy-ingress. */
-export const HAPROXYTECH_PREFIX = "haproxy.org/";
 
 /** The prefixes haproxy-ingress reads by default, preferred first (it wins on conflict). */
 export const ACCEPTED_PREFIXES = [ANNOTATION_PREFIX, LEGACY_ANNOTATION_PREFIX] as const;
