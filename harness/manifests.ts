@@ -47,9 +47,15 @@ interface ValidationError {
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
-/** Module path of kubernetes-models for an apiVersion: `v1` → `kubernetes-models/v1`. */
+/** Packages of kubernetes-models for CRD groups the program may create. */
+const CRD_MODEL_PACKAGES: Readonly<Record<string, string>> = {
+    "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+
+/** Module of kubernetes-models for an apiVersion: `v1` → `kubernetes-models/v1`. */
 function modelModule(apiVersion: string): string {
-    return `kubernetes-models/${apiVersion}`;
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0]! : "";
+    return `${CRD_MODEL_PACKAGES[group] ?? "kubernetes-models"}/${apiVersion}`;
 }
 
 /**
