@@ -51,8 +51,9 @@ export function controllerConfigData(input: ControllerConfigInput): Record<Globa
         [GlobalKey.timeoutClient]: "50s",
         [GlobalKey.timeoutTunnel]: TUNNEL_TIMEOUT,
         [GlobalKey.timeoutStop]: "10m",
-        [GlobalKey.closeSessionsDuration]: "1m",
+        // Access logs to the container's stdout (keys.md "Syslog"; master-worker is the default since v0.15).
         [GlobalKey.syslogEndpoint]: "stdout",
+        [GlobalKey.syslogFormat]: "raw",
     };
 }
 

@@ -59,9 +59,9 @@ export const GlobalKey = {
     timeoutClient: "timeout-client",
     timeoutTunnel: "timeout-tunnel",
     timeoutStop: "timeout-stop",
-    closeSessionsDuration: "close-sessions-duration",
     sslOptions: "ssl-options",
     syslogEndpoint: "syslog-endpoint",
+    syslogFormat: "syslog-format",
 } as const;
 
 export type IngressKeyName = (typeof IngressKey)[keyof typeof IngressKey];
