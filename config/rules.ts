@@ -17,6 +17,7 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
         ...routeShapeProblems(config),
         ...passwordProblems(config),
         ...natEgressProblems(config, table),
+        ...consoleProblems(config),
         ...portProblems(table),
         ...tlsProblems(config),
         ...productionProblems(config, table),
@@ -88,6 +89,12 @@ function passwordProblems(config: StackConfig): ConfigProblem[] {
     return (["activemqAdminPassword", "activemqBrokerPassword"] as const)
         .filter((key) => !SED_SAFE_PASSWORD.test(config[key]))
         .map((key) => ({ key, message: "has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)" }));
+}
+
+/** The ActiveMQ console administers the broker: never open to the world, in any tier. */
+function consoleProblems(config: StackConfig): ConfigProblem[] {
+    return config.routes.activemq.consoleAllowlist.flatMap((cidr, index) =>
+        isWorldOpen(cidr) ? [{ key: `routes.activemq.consoleAllowlist[${index}]`, message: `is ${cidr}, open to the world (the broker console: name the operators' networks)` }] : []);
 }
 
 /** With an existing VPC the program does not know its NAT addresses. */
@@ -189,6 +196,11 @@ function productionProblems(config: StackConfig, table: RouteTable): ConfigProbl
         cidrs.forEach((cidr, index) => {
             if (isWorldOpen(cidr)) problems.push({ key: `${key}[${index}]`, message: `is ${cidr}, open to the world (production: name the client networks)` });
         });
+    }
+    for (const route of table.http) {
+        if (route.workload && route.workload.replicas < 2) {
+            problems.push({ key: `${route.configKey}${route.configKey === "routes.cortex" ? "" : ".workload"}.replicas`, message: `is ${route.workload.replicas} (production: at least 2)` });
+        }
     }
     if (config.ingress.wafMode !== "deny") {
         problems.push({ key: "ingress.wafMode", message: `is ${config.ingress.wafMode} (production: deny)` });

@@ -128,6 +128,11 @@ describe("config validation", () => {
             },
             expected: "  routes.cortex.allowNatEgress: is true with network.existing (list the VPC's NAT addresses in allowlist instead)",
         },
+        {
+            name: "a world-open ActiveMQ console, even outside production",
+            mutate: (v) => { v.routes.activemq.consoleAllowlist = ["::/0"]; },
+            expected: "  routes.activemq.consoleAllowlist[0]: is ::/0, open to the world (the broker console: name the operators' networks)",
+        },
     ];
     for (const { name, mutate, expected } of cases) {
         it(`rejects ${name}`, () => assert.equal(problemsOf(mutate), expected));
@@ -164,6 +169,7 @@ describe("config validation", () => {
                 v.routes.cortex.allowlist = ["0.0.0.0/0"];
                 v.routes.cortex.wafMode = "off";
                 v.ingress.replicas = 2;
+                v.routes.cortex.replicas = 1;
                 v.ingress.wafMode = "detect";
                 v.cluster = { endpointPublicAccessCidrs: ["::/0"] };
             });
@@ -171,6 +177,7 @@ describe("config validation", () => {
                 "  ingress.replicas: is 2 (at least 3 in production)",
                 "  routes.cortex.allowlist[0]: is 0.0.0.0/0, open to the world (production: name the client networks)",
                 "  cluster.endpointPublicAccessCidrs[0]: is ::/0, open to the world (production: name the client networks)",
+                "  routes.cortex.replicas: is 1 (production: at least 2)",
                 "  ingress.wafMode: is detect (production: deny)",
                 "  routes.cortex.wafMode: is off (production: deny)",
             ].join("\n"));
