@@ -74,8 +74,8 @@ function eksClusterState(name: string, region: string): Inputs {
         clusterSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-cluster`),
         nodeSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-node`),
         oidcProviderArn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:oidc-provider/${oidcIssuer.replace("https://", "")}`,
-        oidcProviderUrl: oidcIssuer.replace("https://", ""),
-        oidcIssuer,
+        oidcProviderUrl: oidcIssuer,
+        oidcIssuer: oidcIssuer.replace("https://", ""),
     };
 }
 

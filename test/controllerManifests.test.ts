@@ -50,7 +50,7 @@ describe("controller Deployment", () => {
 
     it("drains longer than the NLB deregistration delay", () => {
         assert.ok(CONTROLLER_PRESTOP_SLEEP_SECONDS > NLB_DEREGISTRATION_DELAY_SECONDS);
-        assert.deepEqual(container.lifecycle.preStop.exec.command, ["sleep", String(CONTROLLER_PRESTOP_SLEEP_SECONDS)]);
+        assert.equal(container.lifecycle.preStop.exec.command[2], `echo 'disable frontend healthz' | socat stdio /var/run/haproxy/admin.sock; sleep ${CONTROLLER_PRESTOP_SLEEP_SECONDS}`);
         assert.equal(spec.template.spec.terminationGracePeriodSeconds, CONTROLLER_TERMINATION_GRACE_SECONDS);
     });
 

@@ -70,16 +70,22 @@ describe("dev plan: controller and WAF", () => {
         assert.equal(field(controller, "spec.replicas"), 2);
         assert.match(container.image, /^quay\.io\/jcmoraisjr\/haproxy-ingress:v0\.16\.\d+$/);
         assert.deepEqual(container.readinessProbe.httpGet, { path: "/healthz", port: "healthz" });
-        assert.deepEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "healthz" });
+        assert.deepEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "metrics" }, "a draining pod (healthz closed) is not restarted");
         assert.equal(container.securityContext.readOnlyRootFilesystem, true);
-        assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"] });
+        assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"], add: ["NET_BIND_SERVICE"] }, "the image's haproxy binary carries this file capability");
+        assert.equal(container.securityContext.allowPrivilegeEscalation, false);
         assert.equal(pod.securityContext.runAsNonRoot, true);
         assert.deepEqual(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey), ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
         assert.ok(container.args.includes("--configmap=ingress-controller/haproxy-ingress"));
         assert.ok(container.args.includes("--ingress-class=haproxy"));
         assert.ok(container.args.includes(`--publish-address=${String(plan.run.outputs.nlbDnsName)}`), "Ingress status shows the NLB");
         const deregistration = field<number>(q.ofType("aws:lb/targetGroup:TargetGroup")[0]!, "deregistrationDelay");
-        const preStopSleep = Number(container.lifecycle.preStop.exec.command[1]);
+        const drain = container.lifecycle.preStop.exec.command as string[];
+        assert.equal(drain.slice(0, 2).join(" "), "sh -c");
+        assert.match(drain[2]!, /^echo 'disable frontend healthz' \| socat stdio \/var\/run\/haproxy\/admin\.sock; sleep \d+$/);
+        const preStopSleep = Number(drain[2]!.split("sleep ")[1]);
+        const healthCheck = field<{ interval: number; unhealthyThreshold: number }>(q.ofType("aws:lb/targetGroup:TargetGroup")[0]!, "healthCheck");
+        assert.ok(preStopSleep > healthCheck.interval * (healthCheck.unhealthyThreshold + 1), "the NLB sees the closed healthz port before the pod stops");
         assert.ok(preStopSleep > deregistration, `preStop ${preStopSleep}s outlasts deregistration ${deregistration}s`);
         assert.ok(pod.terminationGracePeriodSeconds > preStopSleep);
         assert.deepEqual(container.ports.map((port: { containerPort: number }) => port.containerPort), [8080, 8443, 61616, 10253, 1936, 10254, 9101]);
@@ -139,7 +145,6 @@ describe("dev plan: routes", () => {
             const namespace = field<string>(ingress, "metadata.namespace");
             const backend = field<{ service: { name: string; port: { number: number } } } | undefined>(ingress, "spec.defaultBackend")
                 ?? field<{ http: { paths: { backend: { service: { name: string; port: { number: number } } } }[] } }[]>(ingress, "spec.rules")[0]!.http.paths[0]!.backend;
-            if (namespace === "monitoring") continue;
             const service = q.kubernetes(SERVICE, namespace, backend.service.name);
             const ports = field<{ port: number }[]>(service, "spec.ports").map((port) => port.port);
             assert.ok(ports.includes(backend.service.port.number), `${ingress.name}: Service ${backend.service.name} has port ${backend.service.port.number}`);
@@ -159,6 +164,7 @@ describe("dev plan: routes", () => {
         assert.equal(claim.spec.resources.requests.storage, "20Gi");
         assert.equal(field(q.kubernetes("kubernetes:storage.k8s.io/v1:StorageClass", undefined, "gp3-retain"), "reclaimPolicy"), "Retain");
         assert.ok(broker.dependencies.includes(q.one("aws:eks/addon:Addon").urn), "the volume waits for the EBS CSI driver");
+        assert.ok(!broker.dependencies.includes(q.kubernetes(SERVICE, "activemq", "activemq").urn), "no wait on a Service whose await needs these very pods");
         const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
         assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);
         assert.equal(field<Record<string, string>>(credentials, "stringData").adminPassword, SECRET_MARKER);

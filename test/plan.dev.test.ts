@@ -35,13 +35,13 @@ describe("dev plan", () => {
             }
         });
 
-        it("health-checks HAProxy's /healthz NodePort, never a PROXY port", () => {
+        it("health-checks HAProxy's healthz NodePort over TCP (the PROXY header also comes on checks), never a PROXY port", () => {
             const service = q.kubernetes(SERVICE, "ingress-controller", "haproxy-ingress");
             const healthz = field<{ name: string; nodePort: number }[]>(service, "spec.ports").find((port) => port.name === "healthz")!;
             const trafficPorts = q.ofType(TG).map((tg) => field<number>(tg, "port"));
             for (const group of q.ofType(TG)) {
                 assert.deepEqual(field(group, "healthCheck"), {
-                    enabled: true, protocol: "HTTP", port: String(healthz.nodePort), path: "/healthz", matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 2,
+                    enabled: true, protocol: "TCP", port: String(healthz.nodePort), interval: 10, healthyThreshold: 2, unhealthyThreshold: 2,
                 });
                 assert.ok(!trafficPorts.includes(healthz.nodePort));
             }
@@ -73,7 +73,7 @@ describe("dev plan", () => {
         it("gives every host exactly one alias A record to the NLB's dnsName and canonical zoneId", () => {
             const nlbName = plan.run.outputs.nlbDnsName;
             const records = q.ofType("aws:route53/record:Record");
-            assert.deepEqual(records.map((record) => field(record, "name")).sort(), ["api.dev.commerce.example.com", "grafana.dev.commerce.example.com", "mq.dev.commerce.example.com"]);
+            assert.deepEqual(records.map((record) => field(record, "name")).sort(), ["api.dev.commerce.example.com", "mq.dev.commerce.example.com", "status.dev.commerce.example.com"]);
             for (const record of records) {
                 assert.equal(field(record, "type"), "A");
                 assert.deepEqual(field(record, "aliases"), [{ name: nlbName, zoneId: "Z0FAKENLBZONE0000001", evaluateTargetHealth: true }]);
@@ -105,6 +105,7 @@ describe("dev plan", () => {
             for (const subnet of privateSubnets) assert.ok(nodeGroup.dependencies.includes(subnet.urn));
             for (const subnet of q.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-public-"))) assert.ok(!nodeGroup.dependencies.includes(subnet.urn));
             assert.deepEqual(field(nodeGroup, "scalingConfig"), { minSize: 2, desiredSize: 2, maxSize: 4 });
+            assert.equal(field(nodeGroup, "version"), field(q.one("eks:index:Cluster"), "version"), "nodes follow the control plane's version");
             const template = q.one("aws:ec2/launchTemplate:LaunchTemplate");
             assert.equal(field(template, "metadataOptions.httpTokens"), "required");
         });
@@ -121,7 +122,9 @@ describe("dev plan", () => {
             const addon = q.one("aws:eks/addon:Addon");
             assert.equal(field(addon, "addonName"), "aws-ebs-csi-driver");
             const trust = JSON.parse(String(field(q.one("aws:iam/role:Role", (role) => role.name.endsWith("-ebs-csi")), "assumeRolePolicy"))) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
-            assert.ok(Object.values(trust.Statement[0]!.Condition.StringEquals).includes("system:serviceaccount:kube-system:ebs-csi-controller-sa"));
+            const condition = trust.Statement[0]!.Condition.StringEquals;
+            assert.deepEqual(Object.keys(condition).map((key) => key.replace(/^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]+/, "<issuer>")), ["<issuer>:sub", "<issuer>:aud"], "condition keys name the issuer without https://");
+            assert.ok(Object.values(condition).includes("system:serviceaccount:kube-system:ebs-csi-controller-sa"));
             const gp3 = q.kubernetes("kubernetes:storage.k8s.io/v1:StorageClass", undefined, "gp3");
             assert.equal(field<Record<string, string>>(gp3, "metadata.annotations")["storageclass.kubernetes.io/is-default-class"], "true");
         });

@@ -16,7 +16,8 @@ describe("an existing VPC", () => {
             publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
             privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
         };
-        const routes = { ...devConfig["commerce-edge:routes"], cortex: { ...devConfig["commerce-edge:routes"].cortex, allowNatEgress: false } };
+        const devRoutes = devConfig["commerce-edge:routes"];
+        const routes = { ...devRoutes, cortex: { ...devRoutes.cortex, allowNatEgress: false }, activemq: { ...devRoutes.activemq, allowNatEgress: false } };
         const plan = await planStack("dev", { configOverrides: { "commerce-edge:network": JSON.stringify({ existing }), "commerce-edge:routes": JSON.stringify(routes) } });
         const q = new PlanQuery(plan.run.resources);
         for (const type of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip"]) {

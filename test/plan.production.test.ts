@@ -34,7 +34,7 @@ describe("production plan", () => {
         assert.equal(field(cluster, "deletionProtection"), true);
         for (const cidr of field<string[]>(cluster, "publicAccessCidrs")) assert.notEqual(cidr.split("/")[1], "0");
         assert.equal(q.ofType("aws:iam/role:Role").length, 2);
-        assert.deepEqual(Object.keys(field<Record<string, unknown>>(cluster, "accessEntries")), ["admin-0"]);
+        assert.deepEqual(Object.keys(field<Record<string, unknown>>(cluster, "accessEntries")), ["admin-0", "admin-1"]);
     });
 
     it("has one NAT gateway per AZ and subnets in 3 AZs", () => {

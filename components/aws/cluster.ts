@@ -141,19 +141,22 @@ export class Cluster extends pulumi.ComponentResource {
             subnetIds: args.privateSubnetIds,
             instanceTypes: [...args.nodeInstanceTypes],
             amiType: "AL2023_x86_64_STANDARD",
+            // With a custom launch template eks does not default the node version: pin it to the control plane's.
+            version: args.kubernetesVersion,
             scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
             tags: args.tags,
         }, { parent: this, dependsOn: nodePolicies });
 
         const ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, {
-            assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcProviderUrl]).apply(([providerArn, providerUrl]) => JSON.stringify({
+            // Condition keys use the issuer without its https:// scheme (eks oidcIssuer; IRSA docs).
+            assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuer]).apply(([providerArn, issuer]) => JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [{
                     Effect: "Allow",
                     Principal: { Federated: providerArn },
                     Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringEquals: { [`${providerUrl}:sub`]: EBS_CSI_SERVICE_ACCOUNT, [`${providerUrl}:aud`]: "sts.amazonaws.com" } },
+                    Condition: { StringEquals: { [`${issuer}:sub`]: EBS_CSI_SERVICE_ACCOUNT, [`${issuer}:aud`]: "sts.amazonaws.com" } },
                 }],
             })),
             tags: args.tags,

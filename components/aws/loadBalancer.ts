@@ -8,8 +8,8 @@ export interface IngressLoadBalancerArgs {
     readonly publicSubnetIds: pulumi.Input<string[]>;
     /** One TCP listener and target group per port, each forwarding to the controller's NodePort. */
     readonly publicPorts: readonly PublicPort[];
-    /** The controller's health NodePort and path: HAProxy's monitor-uri, which never expects PROXY. */
-    readonly healthCheck: { readonly nodePort: number; readonly path: string };
+    /** The controller's health NodePort: HAProxy's healthz frontend, which never expects PROXY. */
+    readonly healthCheck: { readonly nodePort: number };
     /** Security group of the nodes; the NLB is admitted into it on exactly the NodePorts. */
     readonly nodeSecurityGroupId: pulumi.Input<string>;
     /** The node group's auto-scaling group, whose instances are the targets. */
@@ -38,8 +38,11 @@ export function nodePortsToAdmit(publicPorts: readonly PublicPort[], healthNodeP
 
 /**
  * The environment's one internet-facing Network Load Balancer. Every target group sends PROXY v2
- * (the controller accepts it on every port) and health-checks HAProxy's /healthz NodePort, which with
- * `externalTrafficPolicy: Local` answers only on nodes that run a controller pod.
+ * (the controller accepts it on every port) and health-checks HAProxy's healthz NodePort, which with
+ * `externalTrafficPolicy: Local` accepts connections only on nodes that run a ready controller pod.
+ * The check is TCP: with PROXY on, AWS sends the PROXY header on health-check connections too
+ * (ELB docs, "Proxy protocol" of NLB target groups), which an HTTP check against the PROXY-free
+ * healthz frontend would turn into a 400.
  */
 export class IngressLoadBalancer extends pulumi.ComponentResource {
     readonly dnsName: pulumi.Output<string>;
@@ -110,10 +113,8 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
                 connectionTermination: true,
                 healthCheck: {
                     enabled: true,
-                    protocol: "HTTP",
+                    protocol: "TCP",
                     port: String(args.healthCheck.nodePort),
-                    path: args.healthCheck.path,
-                    matcher: "200",
                     interval: NLB_HEALTH_CHECK.intervalSeconds,
                     healthyThreshold: NLB_HEALTH_CHECK.healthyThreshold,
                     unhealthyThreshold: NLB_HEALTH_CHECK.unhealthyThreshold,

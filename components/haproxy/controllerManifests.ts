@@ -108,7 +108,14 @@ export interface ControllerDeploymentInput {
     readonly production: boolean;
 }
 
-const HEALTHZ_PROBE = { httpGet: { path: CONTROLLER_PORTS.healthz.path, port: "healthz" }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
+const PROBE_TIMING = { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
+
+/**
+ * Drain on stop: close HAProxy's healthz frontend through its admin socket (the image ships socat;
+ * services.go puts admin.sock in /var/run/haproxy), so the NLB health check fails and new flows go to
+ * other nodes, then keep serving open connections while the NLB notices.
+ */
+export const DRAIN_COMMAND = `echo 'disable frontend healthz' | socat stdio /var/run/haproxy/admin.sock; sleep ${CONTROLLER_PRESTOP_SLEEP_SECONDS}`;
 
 export function controllerContainerPorts(publicPorts: readonly PublicPort[]): k8s.types.input.core.v1.ContainerPort[] {
     return [
@@ -121,9 +128,12 @@ export function controllerContainerPorts(publicPorts: readonly PublicPort[]): k8
 }
 
 /**
- * The controller pods: non-root (UID 99, the image's haproxy user), no capabilities, read-only root
- * filesystem with the chart's scratch mounts. Without NET_BIND_SERVICE HAProxy cannot bind 80/443, so
- * it listens on 8080/8443 (http-port/https-port) and the NLB maps 80/443 onto them.
+ * The controller pods: non-root (UID 99, the image's haproxy user), read-only root filesystem with the
+ * chart's scratch mounts, every capability dropped but NET_BIND_SERVICE. The image sets that file
+ * capability on /usr/local/sbin/haproxy (rootfs/Dockerfile), and the kernel refuses to exec a binary
+ * whose file capabilities fall outside the bounding set (capabilities(7)), so it must stay in the set.
+ * With allowPrivilegeEscalation false HAProxy does not gain it, so it listens on 8080/8443
+ * (http-port/https-port) and the NLB maps 80/443 onto them.
  */
 export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.types.input.apps.v1.DeploymentSpec {
     const args = [
@@ -169,15 +179,17 @@ export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.
                         { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
                     ],
                     ports: controllerContainerPorts(input.publicPorts),
-                    readinessProbe: { ...HEALTHZ_PROBE, initialDelaySeconds: 10 },
-                    livenessProbe: { ...HEALTHZ_PROBE, initialDelaySeconds: 60 },
-                    lifecycle: { preStop: { exec: { command: ["sleep", String(CONTROLLER_PRESTOP_SLEEP_SECONDS)] } } },
+                    // Ready = HAProxy's own healthz (what the NLB checks); alive = the controller's, which a
+                    // drain does not close, so the kubelet never restarts a draining pod.
+                    readinessProbe: { httpGet: { path: CONTROLLER_PORTS.healthz.path, port: "healthz" }, ...PROBE_TIMING, initialDelaySeconds: 10 },
+                    livenessProbe: { httpGet: { path: "/healthz", port: "metrics" }, ...PROBE_TIMING, initialDelaySeconds: 60 },
+                    lifecycle: { preStop: { exec: { command: ["sh", "-c", DRAIN_COMMAND] } } },
                     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "2", memory: "1Gi" } },
                     securityContext: {
                         allowPrivilegeEscalation: false,
                         readOnlyRootFilesystem: true,
                         runAsNonRoot: true,
-                        capabilities: { drop: ["ALL"] },
+                        capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
                     },
                     volumeMounts: [
                         { name: "scratch", mountPath: "/etc/haproxy", subPath: "etc-haproxy" },

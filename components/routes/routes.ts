@@ -109,7 +109,8 @@ export class Routes extends pulumi.ComponentResource {
         const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: "activemq-credentials" }),
-        }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, activemqService, ...args.storageReady] });
+        // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
+        }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {

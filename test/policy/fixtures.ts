@@ -27,7 +27,7 @@ function targetGroup(name: string, port: number) {
         protocol: "TCP",
         proxyProtocolV2: true as boolean,
         targetType: "instance",
-        healthCheck: { enabled: true, protocol: "HTTP", port: "30253" as string | undefined, path: "/healthz" },
+        healthCheck: { enabled: true, protocol: "TCP", port: "30253" as string | undefined },
     });
 }
 
