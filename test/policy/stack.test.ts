@@ -193,6 +193,17 @@ describe("nlb-health-check-off-proxy-port", () => {
         assertSingle(evaluate(stack), { policy: "nlb-health-check-off-proxy-port", level: "mandatory", includes: "traffic-port (30080)" });
     });
 
+    it("reports an HTTP health check on a PROXY v2 target group", () => {
+        const stack = compliantStack();
+        stack.targetGroupHttp.props.healthCheck.protocol = "HTTP";
+        assertSingle(evaluate(stack), {
+            policy: "nlb-health-check-off-proxy-port",
+            level: "mandatory",
+            includes: "an HTTP health check carries the PROXY v2 header the NLB adds to health-check connections too",
+            resource: stack.targetGroupHttp.urn,
+        });
+    });
+
     it("reports a health check on another target group's traffic port", () => {
         const stack = compliantStack();
         stack.targetGroupTcp.props.healthCheck.port = "30080";
