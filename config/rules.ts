@@ -44,6 +44,18 @@ function clusterProblems(config: StackConfig): ConfigProblem[] {
     ];
 }
 
+/** Records `owner` as the first user of `id`; returns the earlier owner when there is one. */
+function claim<K>(owners: Map<K, string>, id: K, owner: string): string | undefined {
+    const first = owners.get(id);
+    if (first === undefined) owners.set(id, owner);
+    return first;
+}
+
+/** One problem per world-open entry of a CIDR list. */
+function worldOpenProblems(key: string, cidrs: readonly string[], allowed: string): ConfigProblem[] {
+    return cidrs.flatMap((cidr, index) => (isWorldOpen(cidr) ? [{ key: `${key}[${index}]`, message: `is ${cidr}, open to the world (${allowed})` }] : []));
+}
+
 function hostKey(configKey: string): string {
     return configKey === "routes.activemq" ? "routes.activemq.consoleHost" : `${configKey}.host`;
 }
@@ -56,25 +68,15 @@ function hostProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
             problems.push({ key: hostKey(route.configKey), message: `"${route.host}" is not inside the DNS zone "${zone}" (a name ending in .${zone})` });
         }
     }
-    const seen = new Map<string, string>();
+    const hostPaths = new Map<string, string>();
     for (const route of table.http) {
-        const id = `${route.host}${route.path} (${route.pathType})`;
-        const first = seen.get(id);
-        if (first) {
-            problems.push({ key: route.configKey, message: `host and path ${route.host}${route.path} are already routed by ${first} (one route per host, path and path type)` });
-        } else {
-            seen.set(id, route.configKey);
-        }
+        const first = claim(hostPaths, `${route.host}${route.path} (${route.pathType})`, route.configKey);
+        if (first) problems.push({ key: route.configKey, message: `host and path ${route.host}${route.path} are already routed by ${first} (one route per host, path and path type)` });
     }
     const names = new Map<string, string>();
     for (const route of [...table.http, ...table.tcp]) {
-        const id = `${route.namespace}/${route.name}`;
-        const first = names.get(id);
-        if (first) {
-            problems.push({ key: `${route.configKey}.name`, message: `"${route.name}" in namespace ${route.namespace} is already used by ${first} (route names are unique per namespace)` });
-        } else {
-            names.set(id, route.configKey);
-        }
+        const first = claim(names, `${route.namespace}/${route.name}`, route.configKey);
+        if (first) problems.push({ key: `${route.configKey}.name`, message: `"${route.name}" in namespace ${route.namespace} is already used by ${first} (route names are unique per namespace)` });
     }
     return problems;
 }
@@ -93,8 +95,7 @@ function passwordProblems(config: StackConfig): ConfigProblem[] {
 
 /** The ActiveMQ console administers the broker: never open to the world, in any tier. */
 function consoleProblems(config: StackConfig): ConfigProblem[] {
-    return config.routes.activemq.consoleAllowlist.flatMap((cidr, index) =>
-        isWorldOpen(cidr) ? [{ key: `routes.activemq.consoleAllowlist[${index}]`, message: `is ${cidr}, open to the world (the broker console: name the operators' networks)` }] : []);
+    return worldOpenProblems("routes.activemq.consoleAllowlist", config.routes.activemq.consoleAllowlist, "the broker console: name the operators' networks");
 }
 
 /** With an existing VPC the program does not know its NAT addresses. */
@@ -151,19 +152,17 @@ function portProblems(table: RouteTable): ConfigProblem[] {
         if (RESERVED_CONTAINER_PORTS.includes(route.port)) {
             problems.push({ key: portKey, message: `${route.port} is a port of the controller itself (not ${RESERVED_CONTAINER_PORTS.join(", ")})` });
         }
-        const firstPort = ports.get(route.port);
+        const firstPort = claim(ports, route.port, route.configKey);
         if (firstPort) problems.push({ key: portKey, message: `${route.port} is already used by ${firstPort} (one TCP route per port)` });
-        else ports.set(route.port, route.configKey);
 
         const nodePortKey = route.configKey === "routes.activemq" ? "routes.activemq.openwirePort" : `${route.configKey}.nodePort`;
         if (RESERVED_NODE_PORTS.includes(route.nodePort)) {
             problems.push({ key: nodePortKey, message: `NodePort ${route.nodePort} is reserved for the controller (not ${RESERVED_NODE_PORTS.join(", ")}; set nodePort)` });
         }
-        const firstNodePort = nodePorts.get(route.nodePort);
+        // A duplicate port already explains its duplicate NodePort.
+        const firstNodePort = claim(nodePorts, route.nodePort, route.configKey);
         if (firstNodePort && firstPort === undefined) {
             problems.push({ key: nodePortKey, message: `NodePort ${route.nodePort} is already used by ${firstNodePort} (set a distinct nodePort, 30000-32767)` });
-        } else if (!firstNodePort) {
-            nodePorts.set(route.nodePort, route.configKey);
         }
     }
     return problems;
@@ -185,18 +184,14 @@ function tlsProblems(config: StackConfig): ConfigProblem[] {
 function productionProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
     if (config.environment !== "production") return [];
     const problems: ConfigProblem[] = [];
+    // The console allowlist is refused world-open in every tier (consoleProblems), so it is not listed again.
     const allowlists: { key: string; cidrs: readonly string[] }[] = [
         { key: "routes.cortex.allowlist", cidrs: config.routes.cortex.allowlist },
         { key: "routes.activemq.allowlist", cidrs: config.routes.activemq.allowlist },
-        { key: "routes.activemq.consoleAllowlist", cidrs: config.routes.activemq.consoleAllowlist },
         ...config.routes.additional.map((route, index) => ({ key: `routes.additional[${index}].allowlist`, cidrs: route.allowlist })),
         { key: "cluster.endpointPublicAccessCidrs", cidrs: config.cluster.endpointPublicAccessCidrs },
     ];
-    for (const { key, cidrs } of allowlists) {
-        cidrs.forEach((cidr, index) => {
-            if (isWorldOpen(cidr)) problems.push({ key: `${key}[${index}]`, message: `is ${cidr}, open to the world (production: name the client networks)` });
-        });
-    }
+    for (const { key, cidrs } of allowlists) problems.push(...worldOpenProblems(key, cidrs, "production: name the client networks"));
     for (const route of table.http) {
         if (route.workload && route.workload.replicas < 2) {
             problems.push({ key: `${route.configKey}${route.configKey === "routes.cortex" ? "" : ".workload"}.replicas`, message: `is ${route.workload.replicas} (production: at least 2)` });

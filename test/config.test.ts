@@ -182,6 +182,13 @@ describe("config validation", () => {
                 "  routes.cortex.wafMode: is off (production: deny)",
             ].join("\n"));
         });
+        it("reports a world-open console once, not once per rule", () => {
+            const message = problemsOf((v) => {
+                production(v);
+                v.routes.activemq.consoleAllowlist = ["0.0.0.0/0"];
+            });
+            assert.equal(message, "  routes.activemq.consoleAllowlist[0]: is 0.0.0.0/0, open to the world (the broker console: name the operators' networks)");
+        });
         it("requires a real default certificate", () => {
             const message = problemsOf((v) => { v.environment = "production"; });
             assert.match(message, /tlsCertificate: is not set \(production needs a real default certificate/);
