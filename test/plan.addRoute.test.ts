@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { describe, it } from "node:test";
-import { parse } from "yaml";
+import { before as beforeAll, describe, it } from "node:test";
 import { planStack } from "../harness/plan";
-import { PROJECT_ROOT } from "../harness/stackFile";
-import { PlanQuery } from "./planQueries";
+import { devConfigValue, PlanQuery } from "./planQueries";
 
-const devRoutes = (parse(readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, { additional: unknown[] }> }).config["commerce-edge:routes"]!;
+const devRoutes = devConfigValue<{ additional: unknown[] }>("routes");
 
 function withAdditional(route: Record<string, unknown>): Record<string, string> {
     return { "commerce-edge:routes": JSON.stringify({ ...devRoutes, additional: [...devRoutes.additional, route] }) };
@@ -18,8 +14,12 @@ function count(q: PlanQuery, type: string): number {
 }
 
 describe("adding a route in config", () => {
+    let before: PlanQuery;
+    beforeAll(async () => {
+        before = new PlanQuery((await planStack("dev")).run.resources);
+    });
+
     it("adds exactly one Ingress and one DNS record for an HTTP route on a new host, and no listener", async () => {
-        const before = new PlanQuery((await planStack("dev")).run.resources);
         const after = new PlanQuery((await planStack("dev", {
             configOverrides: withAdditional({ protocol: "http", name: "search", host: "search.dev.commerce.example.com", service: { namespace: "search", name: "search", port: 9200 }, allowlist: ["10.0.0.0/8"] }),
         })).run.resources);
@@ -30,7 +30,6 @@ describe("adding a route in config", () => {
     });
 
     it("adds no DNS record for a path on an existing host", async () => {
-        const before = new PlanQuery((await planStack("dev")).run.resources);
         const after = new PlanQuery((await planStack("dev", {
             configOverrides: withAdditional({ protocol: "http", name: "cortex-studio", host: "api.dev.commerce.example.com", path: "/studio", service: { namespace: "cortex", name: "studio", port: 8080 }, allowlist: ["10.0.0.0/8"] }),
         })).run.resources);
@@ -39,7 +38,6 @@ describe("adding a route in config", () => {
     });
 
     it("adds one Ingress, one listener, target group, attachment and SG rules for a TCP route", async () => {
-        const before = new PlanQuery((await planStack("dev")).run.resources);
         const after = new PlanQuery((await planStack("dev", {
             configOverrides: withAdditional({ protocol: "tcp", name: "redis", port: 6379, service: { namespace: "cache", name: "redis", port: 6379 }, allowlist: ["10.0.0.0/8"] }),
         })).run.resources);

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
 import { planStack } from "../harness/plan";
-import { PROJECT_ROOT } from "../harness/stackFile";
-import { field, PlanQuery } from "./planQueries";
-
-const devConfig = (parse(readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> }).config;
+import { devConfigValue, field, PlanQuery } from "./planQueries";
 
 describe("an existing VPC", () => {
     it("is used as given: no network resources are created and nodes go to its private subnets", async () => {
@@ -16,7 +10,7 @@ describe("an existing VPC", () => {
             publicSubnetIds: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0aaaaaaaaaaaaaaa2"],
             privateSubnetIds: ["subnet-0bbbbbbbbbbbbbbb1", "subnet-0bbbbbbbbbbbbbbb2"],
         };
-        const devRoutes = devConfig["commerce-edge:routes"];
+        const devRoutes = devConfigValue("routes");
         const routes = { ...devRoutes, cortex: { ...devRoutes.cortex, allowNatEgress: false }, activemq: { ...devRoutes.activemq, allowNatEgress: false } };
         const plan = await planStack("dev", { configOverrides: { "commerce-edge:network": JSON.stringify({ existing }), "commerce-edge:routes": JSON.stringify(routes) } });
         const q = new PlanQuery(plan.run.resources);

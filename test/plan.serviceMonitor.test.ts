@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parse } from "yaml";
 import { planStack } from "../harness/plan";
-import { PROJECT_ROOT } from "../harness/stackFile";
-import { PlanQuery } from "./planQueries";
+import { devConfigValue, PlanQuery } from "./planQueries";
 
-const ingress = (parse(readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> }).config["commerce-edge:ingress"];
+const ingress = devConfigValue<Record<string, unknown>>("ingress");
 
 describe("ingress.serviceMonitor", () => {
     it("adds a schema-valid ServiceMonitor selecting the metrics Service", async () => {

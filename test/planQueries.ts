@@ -1,4 +1,10 @@
 import type { RecordedResource } from "../harness/mockEngine";
+import { PROJECT, readStackFile } from "../harness/stackFile";
+
+/** A structured `commerce-edge:` key of the dev stack file, as the program receives it. */
+export function devConfigValue<T = any>(key: string): T {
+    return JSON.parse(readStackFile("dev").config[`${PROJECT}:${key}`]!) as T;
+}
 
 /** Small queries over a plan's recorded resources. */
 export class PlanQuery {
