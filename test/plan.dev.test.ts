@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { SECRET_MARKER } from "../harness/mockEngine";
 import { planStack, type Plan } from "../harness/plan";
 import { field, PlanQuery } from "./planQueries";
 
+/** One plan of the dev stack, asserted for AWS (issue #3), the controller (#4) and the routes (#5). */
+
 const TG = "aws:lb/targetGroup:TargetGroup";
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const SERVICE = "kubernetes:core/v1:Service";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const P = "haproxy-ingress.github.io/";
 
 let plan: Plan;
 let q: PlanQuery;
@@ -145,5 +151,182 @@ describe("dev plan", () => {
         for (const attachment of attachments) assert.ok(attachment.dependencies.includes(nodeGroup));
         const nlb = q.one("aws:lb/loadBalancer:LoadBalancer");
         assert.ok(!q.upstream(nlb.urn).has(nodeGroup), "the NLB itself does not wait for the node group");
+    });
+});
+
+describe("dev plan: controller and WAF", () => {
+    it("accepts PROXY on HTTP and TCP in the ConfigMap, matching PROXY v2 on every target group", () => {
+        const data = field<Record<string, string>>(q.kubernetes("kubernetes:core/v1:ConfigMap", "ingress-controller", "haproxy-ingress"), "data");
+        assert.equal(data["use-proxy-protocol"], "true");
+        assert.equal(data["tcp-service-proxy-protocol"], "true");
+        for (const group of q.ofType("aws:lb/targetGroup:TargetGroup")) assert.equal(field(group, "proxyProtocolV2"), true);
+        assert.equal(data["http-port"], "8080");
+        assert.equal(data["https-port"], "8443");
+        assert.equal(data["healthz-port"], "10253");
+        assert.equal(data["stats-port"], "1936");
+        assert.equal(data["balance-algorithm"], "leastconn");
+        assert.equal(data["timeout-tunnel"], "1h");
+        assert.equal(data["waf-mode"], "detect");
+        assert.equal(data["load-balance"], undefined);
+    });
+
+    it("points modsecurity-endpoints at the agent Service's ClusterIP on 12345", () => {
+        const configMap = q.kubernetes("kubernetes:core/v1:ConfigMap", "ingress-controller", "haproxy-ingress");
+        const data = field<Record<string, string>>(configMap, "data");
+        const waf = q.kubernetes(SERVICE, "ingress-controller", "modsecurity-spoa");
+        assert.match(data["modsecurity-endpoints"] ?? "", /^\d+\.\d+\.\d+\.\d+:12345$/);
+        assert.equal(data["modsecurity-endpoints"], plan.run.outputs.modsecurityEndpoints);
+        assert.ok(configMap.dependencies.includes(waf.urn), "the endpoint comes from the agent Service's ClusterIP");
+        assert.equal(field(waf, "spec.type"), "ClusterIP");
+        const agent = q.kubernetes(DEPLOYMENT, "ingress-controller", "modsecurity-spoa");
+        assert.equal(field(agent, "spec.replicas"), 2);
+        assert.match(field<{ image: string }[]>(agent, "spec.template.spec.containers")[0]!.image, /^quay\.io\/jcmoraisjr\/modsecurity-spoa:v[0-9.]+$/);
+    });
+
+    it("exposes on NodePorts exactly the ports the NLB targets, with externalTrafficPolicy Local", () => {
+        const service = q.kubernetes(SERVICE, "ingress-controller", "haproxy-ingress");
+        assert.equal(field(service, "spec.type"), "NodePort");
+        assert.equal(field(service, "spec.externalTrafficPolicy"), "Local");
+        const nodePorts = field<{ nodePort: number }[]>(service, "spec.ports").map((port) => port.nodePort).sort();
+        const targetPorts = q.ofType("aws:lb/targetGroup:TargetGroup").map((tg) => field<number>(tg, "port"));
+        const healthPorts = q.ofType("aws:lb/targetGroup:TargetGroup").map((tg) => Number(field(tg, "healthCheck.port")));
+        assert.deepEqual(nodePorts, [...new Set([...targetPorts, ...healthPorts])].sort());
+    });
+
+    it("keeps stats and metrics in-cluster only", () => {
+        const metrics = q.kubernetes(SERVICE, "ingress-controller", "haproxy-ingress-metrics");
+        assert.equal(field(metrics, "spec.type"), "ClusterIP");
+        assert.equal(field<Record<string, string>>(metrics, "metadata.annotations")["prometheus.io/scrape"], "true");
+        const listenerPorts = q.ofType("aws:lb/listener:Listener").map((listener) => field<number>(listener, "port"));
+        for (const port of [1936, 10254, 10253, 9101]) assert.ok(!listenerPorts.includes(port));
+    });
+
+    it("runs the controller hardened, spread, probed and drained longer than the NLB deregistration", () => {
+        const controller = q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress");
+        const pod = field<Record<string, any>>(controller, "spec.template.spec");
+        const container = pod.containers[0];
+        assert.equal(field(controller, "spec.replicas"), 2);
+        assert.match(container.image, /^quay\.io\/jcmoraisjr\/haproxy-ingress:v0\.16\.\d+$/);
+        assert.deepEqual(container.readinessProbe.httpGet, { path: "/healthz", port: "healthz" });
+        assert.deepEqual(container.livenessProbe.httpGet, { path: "/healthz", port: "metrics" }, "a draining pod (healthz closed) is not restarted");
+        assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+        assert.deepEqual(container.securityContext.capabilities, { drop: ["ALL"], add: ["NET_BIND_SERVICE"] }, "the image's haproxy binary carries this file capability");
+        assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+        assert.equal(pod.securityContext.runAsNonRoot, true);
+        assert.deepEqual(pod.topologySpreadConstraints.map((c: { topologyKey: string }) => c.topologyKey), ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+        assert.ok(container.args.includes("--configmap=ingress-controller/haproxy-ingress"));
+        assert.ok(container.args.includes("--ingress-class=haproxy"));
+        assert.ok(container.args.includes(`--publish-address=${String(plan.run.outputs.nlbDnsName)}`), "Ingress status shows the NLB");
+        const deregistration = field<number>(q.ofType("aws:lb/targetGroup:TargetGroup")[0]!, "deregistrationDelay");
+        const drain = container.lifecycle.preStop.exec.command as string[];
+        assert.equal(drain.slice(0, 2).join(" "), "sh -c");
+        assert.match(drain[2]!, /^echo 'disable frontend healthz' \| socat stdio \/var\/run\/haproxy\/admin\.sock; sleep \d+$/);
+        const preStopSleep = Number(drain[2]!.split("sleep ")[1]);
+        const healthCheck = field<{ interval: number; unhealthyThreshold: number }>(q.ofType("aws:lb/targetGroup:TargetGroup")[0]!, "healthCheck");
+        assert.ok(preStopSleep > healthCheck.interval * (healthCheck.unhealthyThreshold + 1), "the NLB sees the closed healthz port before the pod stops");
+        assert.ok(preStopSleep > deregistration, `preStop ${preStopSleep}s outlasts deregistration ${deregistration}s`);
+        assert.ok(pod.terminationGracePeriodSeconds > preStopSleep);
+        assert.deepEqual(container.ports.map((port: { containerPort: number }) => port.containerPort), [8080, 8443, 61616, 10253, 1936, 10254, 9101]);
+        const pdb = q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "ingress-controller", "haproxy-ingress");
+        assert.deepEqual(field(pdb, "spec.selector.matchLabels"), field(controller, "spec.selector.matchLabels"));
+    });
+
+    it("grants the v0.16 RBAC: EndpointSlices, leases and Ingress status", () => {
+        const rules = field<{ apiGroups: string[]; resources: string[]; verbs: string[] }[]>(q.one("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"), "rules");
+        assert.ok(rules.some((rule) => rule.apiGroups.includes("discovery.k8s.io") && rule.resources.includes("endpointslices") && rule.verbs.includes("watch")));
+        assert.ok(rules.some((rule) => rule.resources.includes("ingresses/status") && rule.verbs.includes("update")));
+        const roleRules = field<{ resources: string[]; verbs: string[] }[]>(q.one("kubernetes:rbac.authorization.k8s.io/v1:Role"), "rules");
+        assert.ok(roleRules.some((rule) => rule.resources.includes("leases") && rule.verbs.includes("update")));
+        const ingressClass = q.one("kubernetes:networking.k8s.io/v1:IngressClass");
+        assert.equal(field(ingressClass, "spec.controller"), "haproxy-ingress.github.io/controller");
+    });
+
+    it("uses the default certificate from the config secrets, kept secret", () => {
+        const secret = q.kubernetes("kubernetes:core/v1:Secret", "ingress-controller", "default-tls");
+        assert.deepEqual(field(secret, "stringData"), { "tls.crt": SECRET_MARKER, "tls.key": SECRET_MARKER });
+        assert.ok(secret.secretPaths.some((path) => path.startsWith("stringData")));
+        const controller = q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress");
+        assert.ok(field<{ args: string[] }[]>(controller, "spec.template.spec.containers")[0]!.args.includes("--default-ssl-certificate=ingress-controller/default-tls"));
+    });
+});
+
+describe("dev plan: routes", () => {
+    it("gives every Ingress class haproxy, an allowlist, TLS for every host and WAF on HTTP", () => {
+        const ingresses = q.ofType(INGRESS);
+        assert.equal(ingresses.length, 4);
+        for (const ingress of ingresses) {
+            const annotations = field<Record<string, string>>(ingress, "metadata.annotations");
+            assert.equal(field(ingress, "spec.ingressClassName"), "haproxy");
+            assert.ok(annotations[`${P}allowlist-source-range`], `${ingress.name} has an allowlist`);
+            if (annotations[`${P}tcp-service-port`]) {
+                assert.ok(field(ingress, "spec.defaultBackend"), "TCP Ingresses route by defaultBackend");
+                continue;
+            }
+            assert.equal(annotations[`${P}waf`], "modsecurity");
+            const hosts = field<{ host: string }[]>(ingress, "spec.rules").map((rule) => rule.host);
+            const tlsHosts = field<{ hosts: string[] }[]>(ingress, "spec.tls").flatMap((tls) => tls.hosts);
+            for (const host of hosts) assert.ok(tlsHosts.includes(host), `${host} has TLS`);
+        }
+    });
+
+    it("routes Cortex at /cortex with the NAT egress address added to its allowlist", () => {
+        const cortex = q.kubernetes(INGRESS, "cortex", "cortex");
+        const path = field<{ http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] } }[]>(cortex, "spec.rules")[0]!.http.paths[0]!;
+        assert.equal(path.path, "/cortex");
+        assert.deepEqual(path.backend.service, { name: "cortex", port: { number: 8080 } });
+        const natIp = (plan.run.outputs.natPublicIps as string[])[0];
+        assert.equal(field<Record<string, string>>(cortex, "metadata.annotations")[`${P}allowlist-source-range`], `203.0.113.0/24,198.51.100.0/24,2001:db8:100::/48,${natIp}/32`);
+    });
+
+    it("backs every Ingress with a Service of that port, deployed here or named in config", () => {
+        for (const ingress of q.ofType(INGRESS)) {
+            const namespace = field<string>(ingress, "metadata.namespace");
+            const backend = field<{ service: { name: string; port: { number: number } } } | undefined>(ingress, "spec.defaultBackend")
+                ?? field<{ http: { paths: { backend: { service: { name: string; port: { number: number } } } }[] } }[]>(ingress, "spec.rules")[0]!.http.paths[0]!.backend;
+            const service = q.kubernetes(SERVICE, namespace, backend.service.name);
+            const ports = field<{ port: number }[]>(service, "spec.ports").map((port) => port.port);
+            assert.ok(ports.includes(backend.service.port.number), `${ingress.name}: Service ${backend.service.name} has port ${backend.service.port.number}`);
+            assert.ok(ingress.dependencies.includes(service.urn), `${ingress.name} waits for its Service`);
+        }
+    });
+
+    it("deploys Cortex with probes and a PDB, and ActiveMQ with a retained volume and secret passwords", () => {
+        const cortex = q.kubernetes(DEPLOYMENT, "cortex", "cortex");
+        const container = field<Record<string, any>[]>(cortex, "spec.template.spec.containers")[0]!;
+        assert.equal(container.readinessProbe.httpGet.path, "/cortex/healthcheck");
+        assert.ok(container.livenessProbe);
+        q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "cortex", "cortex");
+        const broker = q.kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq");
+        const claim = field<{ spec: { storageClassName: string; resources: { requests: { storage: string } } } }[]>(broker, "spec.volumeClaimTemplates")[0]!;
+        assert.equal(claim.spec.storageClassName, "gp3-retain");
+        assert.equal(claim.spec.resources.requests.storage, "20Gi");
+        assert.equal(field(q.kubernetes("kubernetes:storage.k8s.io/v1:StorageClass", undefined, "gp3-retain"), "reclaimPolicy"), "Retain");
+        assert.ok(broker.dependencies.includes(q.one("aws:eks/addon:Addon").urn), "the volume waits for the EBS CSI driver");
+        assert.ok(!broker.dependencies.includes(q.kubernetes(SERVICE, "activemq", "activemq").urn), "no wait on a Service whose await needs these very pods");
+        const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
+        assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);
+        assert.equal(field<Record<string, string>>(credentials, "stringData").adminPassword, SECRET_MARKER);
+        assert.ok(!JSON.stringify(plan.run.resources.map((r) => r.inputs)).includes("offline-placeholder-for-activemq"));
+        const openwire = q.kubernetes(INGRESS, "activemq", "activemq-openwire");
+        assert.equal(field<Record<string, string>>(openwire, "metadata.annotations")[`${P}tcp-service-port`], "61616");
+        assert.deepEqual(field(openwire, "spec.defaultBackend"), { service: { name: "activemq", port: { number: 61616 } } });
+        const console = q.kubernetes(INGRESS, "activemq", "activemq-console");
+        assert.equal(field<Record<string, string>>(console, "metadata.annotations")[`${P}allowlist-source-range`], "203.0.113.10/32");
+    });
+
+    it("walks one route table: listeners, controller ports, Ingresses and DNS agree", () => {
+        const listenerPorts = q.ofType("aws:lb/listener:Listener").map((l) => field<number>(l, "port")).sort((a, b) => a - b);
+        const servicePorts = field<{ port: number; name: string }[]>(q.kubernetes(SERVICE, "ingress-controller", "haproxy-ingress"), "spec.ports").filter((p) => p.name !== "healthz").map((p) => p.port).sort((a, b) => a - b);
+        const tcpPorts = q.ofType(INGRESS).map((i) => field<Record<string, string>>(i, "metadata.annotations")[`${P}tcp-service-port`]).filter(Boolean).map(Number);
+        assert.deepEqual(listenerPorts, servicePorts);
+        assert.deepEqual(listenerPorts, [80, 443, ...tcpPorts].sort((a, b) => a - b));
+        const ingressHosts = new Set(q.ofType(INGRESS).flatMap((i) => (field<{ host: string }[] | undefined>(i, "spec.rules") ?? []).map((rule) => rule.host)));
+        const recordHosts = new Set(q.ofType("aws:route53/record:Record").map((r) => field<string>(r, "name")));
+        assert.deepEqual(recordHosts, ingressHosts);
+    });
+
+    it("exports the kubeconfig as a secret", () => {
+        assert.ok(plan.run.secretOutputs.includes("kubeconfig"));
+        assert.equal(plan.run.outputs.kubeconfig, SECRET_MARKER);
     });
 });
