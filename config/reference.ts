@@ -27,6 +27,15 @@ export interface ReferenceRow {
     readonly description: string;
 }
 
+/** Text safe inside a Markdown table cell. */
+function cell(text: string | undefined): string {
+    return (text ?? "").replaceAll("|", "\\|");
+}
+
+function defaultCell(schema: JsonSchema): string {
+    return schema.default === undefined ? "" : `\`${JSON.stringify(schema.default)}\``;
+}
+
 function typeOf(schema: JsonSchema): string {
     if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(" \\| ");
     if (schema.const !== undefined) return `\`${String(schema.const)}\``;
@@ -45,13 +54,13 @@ function walk(schema: JsonSchema, prefix: string, required: boolean, rows: Refer
             key: prefix,
             type: typeOf(schema),
             required: required && schema.default === undefined,
-            defaultValue: schema.default === undefined ? "" : `\`${JSON.stringify(schema.default)}\``,
-            description: (schema.description ?? "").replaceAll("|", "\\|"),
+            defaultValue: defaultCell(schema),
+            description: cell(schema.description),
         });
         return;
     }
     if (schema.type === "array" && schema.items) {
-        rows.push({ key: prefix, type: "list", required: false, defaultValue: schema.default === undefined ? "" : `\`${JSON.stringify(schema.default)}\``, description: (schema.description ?? "").replaceAll("|", "\\|") });
+        rows.push({ key: prefix, type: "list", required: false, defaultValue: defaultCell(schema), description: cell(schema.description) });
         walk(schema.items, `${prefix}[]`, true, rows);
         return;
     }
@@ -62,7 +71,7 @@ function walk(schema: JsonSchema, prefix: string, required: boolean, rows: Refer
         }
         return;
     }
-    if (prefix !== "") rows.push({ key: prefix, type: "object", required, defaultValue: "", description: (schema.description ?? "").replaceAll("|", "\\|") });
+    if (prefix !== "") rows.push({ key: prefix, type: "object", required, defaultValue: "", description: cell(schema.description) });
     for (const [key, child] of Object.entries(schema.properties ?? {})) {
         walk(child, prefix === "" ? key : `${prefix}.${key}`, (schema.required ?? []).includes(key), rows);
     }
