@@ -7,8 +7,10 @@ import {
     LEGACY_ALLOWLIST_KEY,
     LEGACY_ANNOTATION_PREFIX,
 } from "../../components/haproxy/keys";
+import type { ResourceValidationArgs } from "@pulumi/policy";
 import type { Props } from "./props";
 import { list, objectRef, record, text, texts } from "./props";
+import { ResourceType } from "./types";
 
 export { HAPROXYTECH_PREFIX, INGRESS_CLASS_ANNOTATION, LEGACY_ALLOWLIST_KEY };
 
@@ -73,6 +75,13 @@ export function ingressView(props: Props): IngressView {
 /** Ingresses this controller serves (its class, set either way). */
 export function isHaproxyIngress(view: IngressView): boolean {
     return view.className === INGRESS_CLASS;
+}
+
+/** The Ingress a resource-policy call is about, when it is one this controller serves. */
+export function haproxyIngressOf(args: ResourceValidationArgs): IngressView | undefined {
+    if (args.type !== ResourceType.ingress) return undefined;
+    const ingress = ingressView(args.props);
+    return isHaproxyIngress(ingress) ? ingress : undefined;
 }
 
 /** The allowlist haproxy-ingress applies: allowlist-source-range, else the legacy alias. */

@@ -3,8 +3,7 @@ import type { KeyScope } from "../../components/haproxy/keys";
 import { ANNOTATION_PREFIX, GlobalKey, IngressKey, KEY_SCOPES } from "../../components/haproxy/keys";
 import { BALANCE_ALGORITHMS } from "../../config/schema";
 import type { IngressView } from "../lib/ingress";
-import { ACCEPTED_PREFIXES, HAPROXYTECH_PREFIX, LEGACY_ALLOWLIST_KEY, annotationText, haproxyKeyName, ingressView, isHaproxyIngress } from "../lib/ingress";
-import { ResourceType } from "../lib/types";
+import { ACCEPTED_PREFIXES, HAPROXYTECH_PREFIX, LEGACY_ALLOWLIST_KEY, annotationText, haproxyIngressOf, haproxyKeyName } from "../lib/ingress";
 
 /** HAProxy 2.8 `balance` forms that take an argument; haproxy-ingress copies the value without validating it. */
 const PARAMETRISED_ALGORITHM = /^(random\(\d+\)|rdp-cookie(\([\w.-]+\))?|hdr\([\w-]+\)( use_domain_only)?|uri( (whole|path-only|len \d+|depth \d+))*|url_param [\w.-]+( check_post)?|hash \S.*)$/;
@@ -96,9 +95,8 @@ export const ingressAnnotationsEffective: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: {} },
     validateResource: (args, reportViolation) => {
-        if (args.type !== ResourceType.ingress) return;
-        const ingress = ingressView(args.props);
-        if (!isHaproxyIngress(ingress)) return;
+        const ingress = haproxyIngressOf(args);
+        if (!ingress) return;
         for (const annotation of Object.keys(ingress.annotations)) {
             const value = (): string => annotationText(ingress.annotations, annotation) ?? "";
             if (annotation.startsWith(HAPROXYTECH_PREFIX)) {

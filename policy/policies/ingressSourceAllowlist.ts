@@ -1,8 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ANNOTATION_PREFIX, IngressKey } from "../../components/haproxy/keys";
 import { isWorldOpen, parseCidr } from "../../config/cidr";
-import { effectiveAllowlist, ingressView, isHaproxyIngress } from "../lib/ingress";
-import { ResourceType } from "../lib/types";
+import { effectiveAllowlist, haproxyIngressOf } from "../lib/ingress";
 
 interface Config {
     /** Accept 0.0.0.0/0 or ::/0 in the allowlist (a deliberately public route). */
@@ -37,9 +36,8 @@ export const ingressSourceAllowlist: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== ResourceType.ingress) return;
-        const ingress = ingressView(args.props);
-        if (!isHaproxyIngress(ingress)) return;
+        const ingress = haproxyIngressOf(args);
+        if (!ingress) return;
         const config: Config = { ...DEFAULTS, ...args.getConfig<Partial<Config>>() };
         const allowlist = effectiveAllowlist(ingress.annotations);
         const entries = (allowlist?.value ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");

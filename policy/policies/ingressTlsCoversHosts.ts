@@ -1,6 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { ingressView, isHaproxyIngress, normaliseHost } from "../lib/ingress";
-import { ResourceType } from "../lib/types";
+import { haproxyIngressOf, normaliseHost } from "../lib/ingress";
 
 /** A TLS host entry covers the host itself or, as `*.zone`, exactly one label below the zone. */
 function covers(tlsHost: string, host: string): boolean {
@@ -18,9 +17,8 @@ export const ingressTlsCoversHosts: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: { properties: {} },
     validateResource: (args, reportViolation) => {
-        if (args.type !== ResourceType.ingress) return;
-        const ingress = ingressView(args.props);
-        if (!isHaproxyIngress(ingress)) return;
+        const ingress = haproxyIngressOf(args);
+        if (!ingress) return;
         for (const host of ingress.ruleHosts) {
             if (ingress.tlsHosts.some((tlsHost) => covers(tlsHost, host))) continue;
             reportViolation(`Ingress ${ingress.ref}: host ${host} is not in spec.tls, so it is served over plain HTTP: add it to spec.tls[].hosts`);

@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ANNOTATION_PREFIX, IngressKey } from "../../components/haproxy/keys";
-import { haproxyKey, ingressView, isHaproxyIngress } from "../lib/ingress";
-import { ResourceType } from "../lib/types";
+import { haproxyIngressOf, haproxyKey } from "../lib/ingress";
 
 interface Config {
     /** Require waf-mode deny (block) rather than detect (log only). */
@@ -27,9 +26,8 @@ export const ingressWafModsecurity: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== ResourceType.ingress) return;
-        const ingress = ingressView(args.props);
-        if (!isHaproxyIngress(ingress) || ingress.isTcp) return;
+        const ingress = haproxyIngressOf(args);
+        if (!ingress || ingress.isTcp) return;
         const config: Config = { ...DEFAULTS, ...args.getConfig<Partial<Config>>() };
         const waf = haproxyKey(ingress.annotations, IngressKey.waf);
         if (waf?.value !== WAF_ENGINE) {
