@@ -38,7 +38,8 @@ export class PlanQuery {
         const seen = new Set<string>();
         const stack = [urn];
         while (stack.length > 0) {
-            const current = this.resources.find((resource) => resource.urn === stack.pop());
+            const urnToVisit = stack.pop();
+            const current = this.resources.find((resource) => resource.urn === urnToVisit);
             if (!current) continue;
             for (const next of current.dependencies) {
                 if (!seen.has(next)) {
