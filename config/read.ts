@@ -46,7 +46,7 @@ export function readRawConfig(): RawStackConfig {
         values[key] = parseValue(text);
         if (isSecretKey(fullKey)) secretKeys.add(key);
     }
-    return { values, secretKeys };
+    return { stack: pulumi.getStack(), values, secretKeys };
 }
 
 /** Reads and validates the stack config; throws one ConfigError listing every problem. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { formatProblems } from "../config/messages";
-import { validateStackConfig } from "../config/validate";
+import { MAX_STACK_NAME_LENGTH, validateStackConfig } from "../config/validate";
 import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
 import program from "../index";
 import { programConfig, raw, validValues } from "./fixtures";
@@ -153,6 +153,31 @@ describe("config validation", () => {
         assert.equal(message.split("\n").length, 3);
     });
 
+    describe("stack name", () => {
+        const problemsFor = (stack: string): string => {
+            const result = validateStackConfig(raw(validValues(), undefined, stack));
+            return result.ok ? "" : formatProblems(result.problems);
+        };
+        it("accepts a name of the longest length that fits", () => {
+            assert.equal(problemsFor("a".repeat(MAX_STACK_NAME_LENGTH)), "");
+        });
+        it("refuses characters AWS names do not allow and a name too long, in one problem", () => {
+            assert.equal(
+                problemsFor("Prod.eu-west-1a"),
+                "  stack name \"Prod.eu-west-1a\": has characters AWS names refuse (lowercase letters, digits and inner hyphens); is 15 characters (at most 13: it prefixes target group names, which allow 32); rename it with pulumi stack rename",
+            );
+        });
+        it("is reported with the schema's problems", () => {
+            const values = validValues() as Record<string, any>;
+            values.rotues = {};
+            const result = validateStackConfig(raw(values, undefined, "dev-"));
+            assert.equal(result.ok ? "" : formatProblems(result.problems), [
+                "  stack name \"dev-\": has characters AWS names refuse (lowercase letters, digits and inner hyphens); rename it with pulumi stack rename",
+                "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
+            ].join("\n"));
+        });
+    });
+
     describe("production tier", () => {
         const production: Mutation = (v) => {
             v.environment = "production";
@@ -193,6 +218,19 @@ describe("config validation", () => {
             const message = problemsOf((v) => { v.environment = "production"; });
             assert.match(message, /tlsCertificate: is not set \(production needs a real default certificate/);
         });
+    });
+});
+
+describe("AWS names", () => {
+    it("fit the 32 characters of load balancer and target group names for the longest stack name", async () => {
+        const stack = "s".repeat(MAX_STACK_NAME_LENGTH);
+        const { config, secretKeys } = programConfig(validValues());
+        const run = await runUnderMocks({ project: "commerce-edge", stack, config, secretKeys, program });
+        const named = run.resources.filter((resource) => resource.type === "aws:lb/targetGroup:TargetGroup" || resource.type === "aws:lb/loadBalancer:LoadBalancer");
+        assert.ok(named.length >= 4);
+        // Pulumi auto-names them <name>-<7 random characters>.
+        assert.deepEqual(named.filter((resource) => resource.name.length + 8 > 32).map((resource) => resource.name), []);
+        assert.ok(named.some((resource) => resource.name.length + 8 === 32), "the longest name uses the whole limit");
     });
 });
 

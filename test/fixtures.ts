@@ -16,8 +16,8 @@ export function validValues(): Record<string, unknown> {
 
 export const SECRET_KEYS_SET = new Set(["activemqAdminPassword", "activemqBrokerPassword", "tlsCertificate", "tlsPrivateKey"]);
 
-export function raw(values: Record<string, unknown>, secretKeys: ReadonlySet<string> = SECRET_KEYS_SET): RawStackConfig {
-    return { values, secretKeys };
+export function raw(values: Record<string, unknown>, secretKeys: ReadonlySet<string> = SECRET_KEYS_SET, stack = "dev"): RawStackConfig {
+    return { stack, values, secretKeys };
 }
 
 /** Full Pulumi config (project:key → string) for running the program under mocks. */

@@ -22,7 +22,7 @@ async function plan(stack: string): Promise<{ code: number; stdout: string; stde
 
 describe("npm run plan", () => {
     it("fails on a config mistake with the one message, no stack trace, and writes nothing", async () => {
-        const stack = `test-bad-${process.pid}`;
+        const stack = `bad-${process.pid}`;
         const file = join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
         writeFileSync(file, stringify({
             config: {

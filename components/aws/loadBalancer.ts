@@ -103,7 +103,9 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
         }, parent);
 
         for (const listener of listeners) {
-            const targetGroup = new aws.lb.TargetGroup(`${name}-${listener.name}`, {
+            // Named by port, not by route: target group names allow 32 characters (see MAX_STACK_NAME_LENGTH).
+            const perPort = `${name}-${listener.listenerPort}`;
+            const targetGroup = new aws.lb.TargetGroup(perPort, {
                 vpcId: args.vpcId,
                 targetType: "instance",
                 protocol: "TCP",
@@ -121,14 +123,14 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
                 },
                 tags: { ...args.tags, Port: String(listener.listenerPort) },
             }, parent);
-            new aws.lb.Listener(`${name}-${listener.name}`, {
+            new aws.lb.Listener(perPort, {
                 loadBalancerArn: loadBalancer.arn,
                 port: listener.listenerPort,
                 protocol: "TCP",
                 defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
                 tags: args.tags,
             }, parent);
-            new aws.autoscaling.Attachment(`${name}-${listener.name}`, {
+            new aws.autoscaling.Attachment(perPort, {
                 autoscalingGroupName: args.nodeAutoScalingGroupName,
                 lbTargetGroupArn: targetGroup.arn,
             }, parent);

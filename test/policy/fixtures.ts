@@ -96,7 +96,7 @@ export function compliantStack() {
         nlb,
         targetGroupHttp: targetGroup("edge-test-http", 30080),
         targetGroupHttps: targetGroup("edge-test-https", 30443),
-        targetGroupTcp: targetGroup("edge-test-tcp-61616", 31616),
+        targetGroupTcp: targetGroup("edge-test-61616", 31616),
         dnsRecord: resource(
             ResourceType.route53Record,
             "api-example-com-a",

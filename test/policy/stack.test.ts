@@ -12,7 +12,7 @@ describe("proxy-protocol-consistent", () => {
         assertSingle(evaluate(stack), {
             policy: "proxy-protocol-consistent",
             level: "mandatory",
-            includes: "NLB target group edge-test-tcp-61616 (port 31616) does not send PROXY v2",
+            includes: "NLB target group edge-test-61616 (port 31616) does not send PROXY v2",
             resource: stack.targetGroupTcp.urn,
         });
     });
