@@ -28,9 +28,11 @@ export = async () => {
     });
 
     const cluster = new Cluster(name, {
+        clusterName: name,
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
         privateSubnetIds: network.privateSubnetIds,
+        nodeEgress: network.privateEgress,
         ...model.cluster,
         deletionProtection: model.isProduction,
         tags,

@@ -17,6 +17,8 @@ export const ROUTE_WAF_MODES = ["deny", "detect", "off"] as const;
 export const BALANCE_ALGORITHMS = ["roundrobin", "static-rr", "leastconn", "first", "source", "random"] as const;
 
 export const PATH_TYPES = ["Prefix", "Exact"] as const;
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy API reference, retentionInDays). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DURATION = /^[0-9]+(us|ms|s|m|h|d)$/;
@@ -170,6 +172,7 @@ export const stackConfigSchema = z.strictObject({
             nodeDiskSizeGiB: z.number().int().min(20).max(1000).default(50).describe("Root volume size of each node (GiB, gp3, encrypted)."),
             endpointPublicAccessCidrs: z.array(cidr).default([]).describe("CIDRs that may reach the public API endpoint; empty = private endpoint only."),
             adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" })).default([]).describe("IAM roles granted cluster-admin through EKS access entries."),
+            logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch Logs accepts)."),
         })
         .prefault({})
         .describe("The EKS cluster and its managed node group."),

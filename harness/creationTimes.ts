@@ -29,6 +29,8 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": 3,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3,
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 3,
+    // devsu log: the control-plane log group 2 s.
+    "aws:cloudwatch/logGroup:LogGroup": 2,
     // devsu log: launch template 2 s.
     "aws:ec2/launchTemplate:LaunchTemplate": 2,
 

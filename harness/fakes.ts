@@ -47,8 +47,9 @@ function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
     return state;
 }
 
-function eksClusterState(name: string, region: string): Inputs {
-    const clusterName = `${name}-eksCluster-${digest(name, 7)}`;
+/** `physicalName` is the `name` input when given; pulumi-eks auto-names `<name>-eksCluster-<random>` otherwise. */
+function eksClusterState(name: string, physicalName: string | undefined, region: string): Inputs {
+    const clusterName = physicalName ?? `${name}-eksCluster-${digest(name, 7)}`;
     const endpoint = `https://${digest(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
     const kubeconfig = {
         apiVersion: "v1",
@@ -87,7 +88,7 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
     if (args.type.startsWith("kubernetes:")) return { id: `${id}`, state: kubernetesState(args, inputs) };
     switch (args.type) {
         case "eks:index:Cluster":
-            return { id, state: { ...inputs, ...eksClusterState(args.name, region) } };
+            return { id, state: { ...inputs, ...eksClusterState(args.name, typeof inputs.name === "string" ? inputs.name : undefined, region) } };
         case "eks:index:ManagedNodeGroup":
             return {
                 id,

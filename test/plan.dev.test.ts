@@ -116,6 +116,23 @@ describe("dev plan", () => {
             assert.equal(field(template, "metadataOptions.httpTokens"), "required");
         });
 
+        it("is named after the stack, as the subnet tags say, and logs to a log group with retention made first", () => {
+            const cluster = q.one("eks:index:Cluster");
+            assert.equal(field(cluster, "name"), "edge-dev");
+            const logGroup = q.one("aws:cloudwatch/logGroup:LogGroup");
+            assert.equal(field(logGroup, "name"), "/aws/eks/edge-dev/cluster");
+            assert.equal(field(logGroup, "retentionInDays"), 90);
+            assert.ok(cluster.dependencies.includes(logGroup.urn), "EKS would otherwise create the group without retention");
+        });
+
+        it("starts nodes only once every private subnet routes out through NAT", () => {
+            const nodeGroup = q.one("eks:index:ManagedNodeGroup");
+            const privateAssociations = q.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").filter((association) => association.name.includes("-private-"));
+            assert.equal(privateAssociations.length, 2);
+            for (const association of privateAssociations) assert.ok(nodeGroup.dependencies.includes(association.urn), association.name);
+            assert.ok(q.upstream(nodeGroup.urn).has(q.one("aws:ec2/natGateway:NatGateway").urn));
+        });
+
         it("tags subnets for load balancers and the cluster", () => {
             for (const subnet of q.ofType("aws:ec2/subnet:Subnet")) {
                 const tags = field<Record<string, string>>(subnet, "tags");

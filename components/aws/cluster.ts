@@ -4,10 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface ClusterArgs {
+    /** The EKS cluster's name (also in the subnets' `kubernetes.io/cluster/<name>` tag). */
+    readonly clusterName: string;
     readonly vpcId: pulumi.Input<string>;
     readonly publicSubnetIds: pulumi.Input<string[]>;
     /** Nodes live only here. */
     readonly privateSubnetIds: pulumi.Input<string[]>;
+    /** Nodes join the cluster only once these exist: the private subnets' routes out (NAT). @default [] */
+    readonly nodeEgress?: readonly pulumi.Resource[];
     /** Kubernetes minor version. @default "1.33" */
     readonly kubernetesVersion: string;
     /** @default ["m6i.large"] */
@@ -24,6 +28,8 @@ export interface ClusterArgs {
     readonly endpointPublicAccessCidrs: readonly string[];
     /** IAM roles granted cluster-admin through access entries. @default [] */
     readonly adminRoleArns: readonly string[];
+    /** Days CloudWatch keeps the control-plane logs. @default 90 */
+    readonly logRetentionDays: number;
     /** Deletion protection on the control plane. */
     readonly deletionProtection: boolean;
     readonly tags?: Record<string, string>;
@@ -104,7 +110,16 @@ export class Cluster extends pulumi.ComponentResource {
             },
         ]));
 
+        // Created before the cluster, or EKS creates it on the first log line and keeps the logs forever
+        // (EKS User Guide, control-plane logs: /aws/eks/<cluster-name>/cluster).
+        const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: `/aws/eks/${args.clusterName}/cluster`,
+            retentionInDays: args.logRetentionDays,
+            tags: args.tags,
+        }, parent);
+
         const cluster = new eks.Cluster(name, {
+            name: args.clusterName,
             vpcId: args.vpcId,
             publicSubnetIds: args.publicSubnetIds,
             privateSubnetIds: args.privateSubnetIds,
@@ -122,7 +137,7 @@ export class Cluster extends pulumi.ComponentResource {
             accessEntries,
             deletionProtection: args.deletionProtection,
             tags: args.tags,
-        }, parent);
+        }, { parent: this, dependsOn: [controlPlaneLogs] });
 
         // Node SGs set in a launch template replace the EKS cluster SG, so both are listed.
         const clusterSecurityGroupId = cluster.eksCluster.apply((eksCluster) => eksCluster.vpcConfig).apply((vpcConfig) => vpcConfig.clusterSecurityGroupId);
@@ -146,7 +161,7 @@ export class Cluster extends pulumi.ComponentResource {
             scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
             tags: args.tags,
-        }, { parent: this, dependsOn: nodePolicies });
+        }, { parent: this, dependsOn: [...nodePolicies, ...(args.nodeEgress ?? [])] });
 
         const ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, {
             // Condition keys use the issuer without its https:// scheme (eks oidcIssuer; IRSA docs).

@@ -26,6 +26,8 @@ export class Network extends pulumi.ComponentResource {
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** Public addresses of the NAT gateways (empty for an existing VPC): the cluster's egress addresses. */
     readonly natPublicIps: pulumi.Output<string[]>;
+    /** What private subnets need before a node can reach ECR and the EKS API: their NAT routes (none for an existing VPC). */
+    readonly privateEgress: readonly pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:aws:Network", name, {}, opts);
@@ -34,6 +36,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = pulumi.output([...args.existing.publicSubnetIds]);
             this.privateSubnetIds = pulumi.output([...args.existing.privateSubnetIds]);
             this.natPublicIps = pulumi.output([]);
+            this.privateEgress = [];
             this.registerOutputs({ vpcId: this.vpcId });
             return;
         }
@@ -73,6 +76,7 @@ export class Network extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [internetGateway] });
         });
 
+        const privateEgress: pulumi.Resource[] = [];
         const privateSubnets = layout.privateCidrs.map((cidrBlock, index) => {
             const subnet = new aws.ec2.Subnet(`${name}-private-${index}`, {
                 vpcId: vpc.id,
@@ -85,7 +89,7 @@ export class Network extends pulumi.ComponentResource {
                 routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: natGateways[index % natCount]!.id }],
                 tags: tags({ Name: `${name}-private-${index}` }),
             }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${index}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent);
+            privateEgress.push(new aws.ec2.RouteTableAssociation(`${name}-private-${index}`, { subnetId: subnet.id, routeTableId: routeTable.id }, parent));
             return subnet;
         });
 
@@ -93,6 +97,7 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = pulumi.all(publicSubnets.map((subnet) => subnet.id));
         this.privateSubnetIds = pulumi.all(privateSubnets.map((subnet) => subnet.id));
         this.natPublicIps = pulumi.all(natGateways.map((nat) => nat.publicIp));
+        this.privateEgress = privateEgress;
         this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, natPublicIps: this.natPublicIps });
     }
 }
