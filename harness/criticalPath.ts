@@ -1,3 +1,4 @@
+import { CONTROLLER_NAME } from "../components/haproxy/controllerManifests";
 import { CREATION_SECONDS, DEFAULT_CREATION_SECONDS } from "./creationTimes";
 import type { RecordedResource } from "./mockEngine";
 
@@ -41,6 +42,11 @@ export interface CriticalPath {
     readonly steps: readonly PathStep[];
     /** Earliest finish of every resource that takes time (custom or remote), by URN. */
     readonly finishSeconds: ReadonlyMap<string, number>;
+    /**
+     * How much later each of those could finish without delaying the deploy: the total minus the
+     * longest chain through it. 0 on the critical path.
+     */
+    readonly slackSeconds: ReadonlyMap<string, number>;
     /** Custom resource types not in the table, weighted DEFAULT_CREATION_SECONDS. */
     readonly defaultedTypes: readonly string[];
 }
@@ -167,16 +173,36 @@ export function criticalPath(resources: readonly GraphResource[], weights: Reado
     for (const resource of [...work].sort((a, b) => a.urn.localeCompare(b.urn))) {
         if (last === undefined || finishOf(resource.urn) > finishOf(last)) last = resource.urn;
     }
+    const total = last === undefined ? 0 : finish.get(last)!;
+    const waiters = new Map<string, string[]>();
+    for (const [urn, own] of waits) {
+        for (const wait of own.keys()) {
+            const list = waiters.get(wait);
+            if (list) list.push(urn);
+            else waiters.set(wait, [urn]);
+        }
+    }
+    // Longest chain of work after a resource finishes.
+    const tails = new Map<string, number>();
+    const tailOf = (urn: string): number => {
+        const known = tails.get(urn);
+        if (known !== undefined) return known;
+        const tail = Math.max(0, ...(waiters.get(urn) ?? []).map((waiter) => secondsOf(byUrn.get(waiter)!) + tailOf(waiter)));
+        tails.set(urn, tail);
+        return tail;
+    };
+    const slack = new Map(work.map((resource) => [resource.urn, total - finishOf(resource.urn) - tailOf(resource.urn)]));
+
     const steps: PathStep[] = [];
     for (let urn = last; urn !== undefined; urn = previous.get(urn)?.urn) {
         const resource = byUrn.get(urn)!;
         const waitsBy = previous.get(urn)?.reason;
         steps.unshift({ urn, type: resource.type, name: resource.name, seconds: secondsOf(resource), finishSeconds: finish.get(urn)!, ...(waitsBy ? { waitsBy } : {}) });
     }
-    return { totalSeconds: last === undefined ? 0 : finish.get(last)!, steps, finishSeconds: finish, defaultedTypes: [...defaulted].sort() };
+    return { totalSeconds: total, steps, finishSeconds: finish, slackSeconds: slack, defaultedTypes: [...defaulted].sort() };
 }
 
-function duration(seconds: number): string {
+export function duration(seconds: number): string {
     return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
 }
 
@@ -191,5 +217,50 @@ export function formatCriticalPath(path: CriticalPath): string {
         `  ${line(header)}`,
         ...rows.map((row) => `  ${line(row)}`),
         ...(path.defaultedTypes.length > 0 ? [`  types without a creation time, counted as ${DEFAULT_CREATION_SECONDS} s: ${path.defaultedTypes.join(", ")}`] : []),
+    ].join("\n");
+}
+
+/** Resources whose place relative to the path the reports watch. */
+export interface Watched {
+    readonly label: string;
+    readonly picks: (resource: GraphResource) => boolean;
+}
+
+/** The edge resources a deploy should not wait for, and the rollout that should end it. */
+export const WATCHED: readonly Watched[] = [
+    { label: "KMS key", picks: (resource) => resource.type === "aws:kms/key:Key" },
+    { label: "NLB", picks: (resource) => /^aws:lb\//.test(resource.type) },
+    { label: "DNS records", picks: (resource) => resource.type === "aws:route53/record:Record" },
+    {
+        label: "controller rollout",
+        picks: (resource) => resource.type === "kubernetes:apps/v1:Deployment" && (resource.inputs?.metadata as { name?: string } | undefined)?.name === CONTROLLER_NAME,
+    },
+];
+
+export interface Margin {
+    readonly label: string;
+    /** The picked resource with the least slack. */
+    readonly type: string;
+    readonly name: string;
+    readonly finishSeconds: number;
+    readonly slackSeconds: number;
+}
+
+/** For each watched group, the resource closest to the path; groups the plan lacks are left out. */
+export function margins(path: CriticalPath, resources: readonly GraphResource[], watched: readonly Watched[] = WATCHED): Margin[] {
+    return watched.flatMap(({ label, picks }) => {
+        const closest = resources
+            .filter((resource) => picks(resource) && path.slackSeconds.has(resource.urn))
+            .sort((a, b) => path.slackSeconds.get(a.urn)! - path.slackSeconds.get(b.urn)! || a.urn.localeCompare(b.urn))[0];
+        if (!closest) return [];
+        return [{ label, type: closest.type, name: closest.name, finishSeconds: path.finishSeconds.get(closest.urn)!, slackSeconds: path.slackSeconds.get(closest.urn)! }];
+    });
+}
+
+export function formatMargins(found: readonly Margin[]): string {
+    const width = Math.max(...found.map((margin) => margin.label.length));
+    return [
+        "Slack (how much later it could finish without delaying the deploy; 0 = on the path):",
+        ...found.map((margin) => `  ${margin.label.padEnd(width)}  slack ${duration(margin.slackSeconds).padStart(7)}  done at ${duration(margin.finishSeconds).padStart(7)}  ${margin.type} ${margin.name}`),
     ].join("\n");
 }

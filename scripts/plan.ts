@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { criticalPath, formatCriticalPath } from "../harness/criticalPath";
+import { criticalPath, formatCriticalPath, formatMargins, margins } from "../harness/criticalPath";
 import { planFails, planStack, type Plan } from "../harness/plan";
 import { ProgramFailure } from "../harness/mockEngine";
 import { PROJECT_ROOT } from "../harness/stackFile";
@@ -71,7 +71,9 @@ async function main(): Promise<number> {
     writeFileSync(join(outDir, "manifests.yaml"), plan.manifests.map((manifest) => stringify(manifest, { sortMapEntries: true })).join("---\n"));
     writeFileSync(join(outDir, "policy.json"), `${JSON.stringify(violations, null, 2)}\n`);
     console.log(summary(plan));
-    console.log(formatCriticalPath(criticalPath(plan.run.resources)));
+    const path = criticalPath(plan.run.resources);
+    console.log(formatCriticalPath(path));
+    console.log(formatMargins(margins(path, plan.run.resources)));
     console.log(formatViolations(violations, stack));
     console.log(`Wrote ${["resources.json", "manifests.yaml", "policy.json"].map((file) => join("out", stack, file)).join(", ")}`);
     if (planFails(plan)) {

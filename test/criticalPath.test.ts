@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { CONTROLLER_NAME } from "../components/haproxy/controllerManifests";
-import { criticalPath, formatCriticalPath, type CriticalPath, type GraphResource } from "../harness/criticalPath";
+import { criticalPath, formatCriticalPath, formatMargins, margins, type CriticalPath, type GraphResource } from "../harness/criticalPath";
 import { planStack, type Plan } from "../harness/plan";
 
 type Options = Partial<Pick<GraphResource, "custom" | "parent" | "provider" | "inputs">>;
@@ -20,6 +20,21 @@ describe("critical path on hand-made graphs", () => {
         assert.deepEqual(namesOf(path), ["a", "c", "d"]);
         assert.equal(path.totalSeconds, 31);
         assert.deepEqual(path.steps.map((step) => step.finishSeconds), [10, 30, 31]);
+        assert.deepEqual(Object.fromEntries(path.slackSeconds), { a: 0, b: 15, c: 0, d: 0 });
+    });
+
+    it("gives a side chain the slack left by the longest chain through it", () => {
+        const path = criticalPath([
+            node("a", "t:a"),
+            node("side", "t:b", ["a"]),
+            node("side-next", "t:d", ["side"]),
+            node("main", "t:slow", ["a"]),
+            node("end", "t:d", ["main"]),
+        ], WEIGHTS);
+        assert.equal(path.totalSeconds, 61);
+        assert.equal(path.slackSeconds.get("side"), 61 - 15 - 1);
+        assert.equal(path.slackSeconds.get("side-next"), 61 - 16);
+        assert.equal(path.slackSeconds.get("main"), 0);
     });
 
     it("expands a dependency on a component to its descendants through components, not into custom resources", () => {
@@ -122,11 +137,22 @@ describe("critical path of the dev plan", () => {
         assert.ok(path.totalSeconds - path.finishSeconds.get(controller.urn)! < 2 * 60, "the controller rollout ends within the last two minutes: it is the other near-critical chain");
     });
 
-    it("keeps the NLB and DNS off the path, finishing minutes before the end", () => {
+    it("keeps the NLB and DNS off the path with minutes of slack", () => {
         assert.deepEqual(path.steps.filter((step) => /^aws:(lb|route53)\//.test(step.type)), []);
         for (const resource of plan.run.resources.filter((candidate) => /^aws:(lb|route53)\//.test(candidate.type))) {
-            assert.ok(path.totalSeconds - path.finishSeconds.get(resource.urn)! >= 5 * 60, `${resource.type} ${resource.name} has at least 5 min of slack`);
+            assert.ok(path.slackSeconds.get(resource.urn)! >= 5 * 60, `${resource.type} ${resource.name} has at least 5 min of slack`);
         }
+    });
+
+    it("reports the watched groups' margins: the edge with slack, KMS on the path, the controller just short of it", () => {
+        const found = new Map(margins(path, plan.run.resources).map((margin) => [margin.label, margin]));
+        assert.deepEqual([...found.keys()], ["KMS key", "NLB", "DNS records", "controller rollout"]);
+        assert.equal(found.get("KMS key")!.slackSeconds, 0);
+        assert.ok(found.get("NLB")!.slackSeconds >= 5 * 60);
+        assert.ok(found.get("DNS records")!.slackSeconds >= 5 * 60);
+        const controller = found.get("controller rollout")!;
+        assert.ok(controller.slackSeconds > 0 && controller.slackSeconds < 2 * 60, formatMargins([...found.values()]));
+        assert.match(formatMargins([...found.values()]), /^ {2}NLB {17}slack {1,2}\d+m \d{2}s/m);
     });
 
     it("has KMS on the path only as a direct input of the step after it", () => {
