@@ -14,7 +14,9 @@ import type { RecordedResource } from "./mockEngine";
  *   registering, and a plugin reads a remote component's outputs, even where a remote component leaves
  *   references out of its dependencies (a local component reference only waits for its URN);
  * - for a pod workload, the node groups of its cluster: Pulumi's await needs Ready pods, which need
- *   nodes, though nothing in the program says so.
+ *   nodes, though nothing in the program says so;
+ * - for a Service with a selector (not headless), the pod workloads of its namespace it selects: its
+ *   await needs a ready endpoint address (pulumi-kubernetes provider/pkg/await/service.go).
  * Local components take no time; a remote component (its type has a creation time) stands for the
  * children its plugin creates.
  */
@@ -24,7 +26,7 @@ export type GraphResource = Pick<RecordedResource, "urn" | "type" | "name" | "cu
     Partial<Pick<RecordedResource, "parent" | "provider" | "inputs">>;
 
 /** How a resource waits for the one before it on the path. */
-export type WaitReason = "dependency" | "provider" | "reference" | "nodes";
+export type WaitReason = "dependency" | "provider" | "reference" | "nodes" | "selects";
 
 export interface PathStep {
     readonly urn: string;
@@ -59,6 +61,8 @@ const POD_WORKLOADS = new Set([
     "kubernetes:batch/v1:Job",
     "kubernetes:core/v1:Pod",
 ]);
+const SERVICE = "kubernetes:core/v1:Service";
+const namespaceOf = (resource: GraphResource): string => (resource.inputs?.metadata as { namespace?: string } | undefined)?.namespace ?? "default";
 const CLUSTERS = new Set(["eks:index:Cluster", "aws:eks/cluster:Cluster"]);
 const NODE_GROUPS = new Set(["eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:eks/nodeGroup:NodeGroup"]);
 
@@ -143,6 +147,17 @@ export function criticalPath(resources: readonly GraphResource[], weights: Reado
         const workloadClusters = clustersOf(workload.urn);
         for (const group of nodeGroups) {
             if (!own.has(group.urn) && [...clustersOf(group.urn)].some((cluster) => workloadClusters.has(cluster))) own.set(group.urn, "nodes");
+        }
+    }
+
+    for (const service of work.filter((resource) => resource.type === SERVICE)) {
+        const spec = service.inputs?.spec as { selector?: Record<string, string>; clusterIP?: string; type?: string } | undefined;
+        const selector = Object.entries(spec?.selector ?? {});
+        if (selector.length === 0 || spec?.clusterIP === "None" || spec?.type === "ExternalName") continue;
+        const own = waits.get(service.urn)!;
+        for (const workload of work.filter((resource) => POD_WORKLOADS.has(resource.type) && namespaceOf(resource) === namespaceOf(service))) {
+            const labels = (workload.inputs?.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {};
+            if (!own.has(workload.urn) && selector.every(([key, value]) => labels[key] === value)) own.set(workload.urn, "selects");
         }
     }
 

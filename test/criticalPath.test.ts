@@ -100,6 +100,27 @@ describe("critical path on hand-made graphs", () => {
         assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["other-cluster", undefined], ["other-nodes", "dependency"]]);
     });
 
+    it("makes a Service with a selector wait for the pod workloads it selects in its namespace, not a headless one", () => {
+        const labels = { app: "web" };
+        const workload = (name: string, namespace: string, podLabels: Record<string, string>): GraphResource =>
+            node(name, "kubernetes:apps/v1:Deployment", [], { inputs: { metadata: { name, namespace }, spec: { template: { metadata: { labels: podLabels } } } } });
+        const service = (name: string, spec: Record<string, unknown>): GraphResource =>
+            node(name, "kubernetes:core/v1:Service", [], { inputs: { metadata: { name, namespace: "shop" }, spec } });
+        const weights = { "kubernetes:apps/v1:Deployment": 60, "kubernetes:core/v1:Service": 10 };
+        const path = criticalPath([
+            workload("web", "shop", { ...labels, track: "stable" }),
+            workload("other-namespace", "admin", labels),
+            workload("other-app", "shop", { app: "api" }),
+            service("selecting", { selector: labels }),
+            service("headless", { selector: labels, clusterIP: "None" }),
+            service("no-selector", {}),
+        ], weights);
+        assert.equal(path.finishSeconds.get("selecting"), 70);
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["web", undefined], ["selecting", "selects"]]);
+        assert.equal(path.finishSeconds.get("headless"), 10);
+        assert.equal(path.finishSeconds.get("no-selector"), 10);
+    });
+
     it("counts unknown custom types with the default weight and names them", () => {
         const path = criticalPath([node("x", "t:unknown")], WEIGHTS);
         assert.deepEqual(path.defaultedTypes, ["t:unknown"]);
