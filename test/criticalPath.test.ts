@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { CONTROLLER_NAME } from "../components/haproxy/controllerManifests";
-import { criticalPath, formatCriticalPath, formatMargins, margins, type CriticalPath, type GraphResource } from "../harness/criticalPath";
+import { criticalPath, duration, formatCriticalPath, formatMargins, margins, type CriticalPath, type GraphResource } from "../harness/criticalPath";
 import { planStack, type Plan } from "../harness/plan";
 
 type Options = Partial<Pick<GraphResource, "custom" | "parent" | "provider" | "inputs">>;
@@ -182,6 +184,13 @@ describe("critical path of the dev plan", () => {
             const next = plan.run.resources.find((resource) => resource.urn === path.steps[index + 1]?.urn);
             assert.ok(next?.dependencies.includes(step.urn), `${step.name} feeds ${next?.name ?? "nothing"}`);
         });
+    });
+
+    it("is the path the README's Performance section states", () => {
+        const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+        const section = readme.slice(readme.indexOf("**Deploy critical path.**"), readme.indexOf("## How CI works"));
+        const rows = section.split("\n").filter((line) => /^\| \d+(m \d{2}s| s) \|/.test(line)).map((line) => line.split("|").slice(1, 3).map((cell) => cell.trim()));
+        assert.deepEqual(rows, path.steps.map((step) => [duration(step.finishSeconds), duration(step.seconds).replace(/m 00s$/, "m")]));
     });
 
     it("weights every resource type of the plan from the table", () => {
