@@ -41,6 +41,7 @@ export = async () => {
     const loadBalancer = new IngressLoadBalancer(name, {
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
+        publicIngress: network.publicIngress,
         publicPorts: table.publicPorts,
         healthCheck: CONTROLLER_PORTS.healthz,
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,

@@ -61,6 +61,14 @@ describe("dev plan", () => {
             assert.equal(field(nlb, "enableDeletionProtection"), false);
         });
 
+        it("is created after the internet gateway and the public routes, and deleted before them", () => {
+            const nlb = q.one("aws:lb/loadBalancer:LoadBalancer");
+            assert.ok(nlb.dependencies.includes(q.one("aws:ec2/internetGateway:InternetGateway").urn));
+            const publicAssociations = q.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").filter((association) => association.name.includes("-public-"));
+            assert.equal(publicAssociations.length, 2);
+            for (const association of publicAssociations) assert.ok(nlb.dependencies.includes(association.urn), association.name);
+        });
+
         it("admits itself into the node SG on exactly the NodePorts and the health port", () => {
             const nodeSg = q.one("aws:ec2/securityGroup:SecurityGroup", (sg) => sg.name.endsWith("-nodes"));
             const nlbSg = q.one("aws:ec2/securityGroup:SecurityGroup", (sg) => sg.name.endsWith("-nlb"));
@@ -133,6 +141,11 @@ describe("dev plan", () => {
             assert.ok(q.upstream(nodeGroup.urn).has(q.one("aws:ec2/natGateway:NatGateway").urn));
         });
 
+        it("applies Kubernetes objects only once the nodes exist, so destroy removes them while nodes still run", () => {
+            const provider = q.one("pulumi:providers:kubernetes");
+            assert.ok(provider.dependencies.includes(q.one("eks:index:ManagedNodeGroup").urn));
+        });
+
         it("tags subnets for load balancers and the cluster", () => {
             for (const subnet of q.ofType("aws:ec2/subnet:Subnet")) {
                 const tags = field<Record<string, string>>(subnet, "tags");
@@ -144,6 +157,8 @@ describe("dev plan", () => {
         it("installs the EBS CSI add-on with an IRSA role and a default gp3 StorageClass", () => {
             const addon = q.one("aws:eks/addon:Addon");
             assert.equal(field(addon, "addonName"), "aws-ebs-csi-driver");
+            const policy = q.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", (attachment) => attachment.name.endsWith("-ebs-csi"));
+            assert.ok(addon.dependencies.includes(policy.urn), "the driver starts with its IAM policy attached");
             const trust = JSON.parse(String(field(q.one("aws:iam/role:Role", (role) => role.name.endsWith("-ebs-csi")), "assumeRolePolicy"))) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
             const condition = trust.Statement[0]!.Condition.StringEquals;
             assert.deepEqual(Object.keys(condition).map((key) => key.replace(/^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]+/, "<issuer>")), ["<issuer>:sub", "<issuer>:aud"], "condition keys name the issuer without https://");

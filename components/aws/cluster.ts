@@ -176,7 +176,7 @@ export class Cluster extends pulumi.ComponentResource {
             })),
             tags: args.tags,
         }, parent);
-        new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }, parent);
+        const ebsCsiPolicy = new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }, parent);
         const ebsCsiAddon = new aws.eks.Addon(`${name}-ebs-csi`, {
             clusterName: cluster.eksCluster.name,
             addonName: "aws-ebs-csi-driver",
@@ -184,9 +184,10 @@ export class Cluster extends pulumi.ComponentResource {
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "PRESERVE",
             tags: args.tags,
-        }, { parent: this, dependsOn: [nodeGroup] });
+        }, { parent: this, dependsOn: [nodeGroup, ebsCsiPolicy] });
 
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, parent);
+        // Everything applied through this provider comes after the nodes, and on destroy goes before them.
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this, dependsOn: [nodeGroup] });
 
         new k8s.storage.v1.StorageClass(`${name}-gp3`, {
             metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },

@@ -14,6 +14,11 @@ export interface IngressLoadBalancerArgs {
     readonly nodeSecurityGroupId: pulumi.Input<string>;
     /** The node group's auto-scaling group, whose instances are the targets. */
     readonly nodeAutoScalingGroupName: pulumi.Input<string>;
+    /**
+     * What the public subnets need before an internet-facing NLB can be created there (AWS refuses it in a VPC
+     * without an internet gateway), and which must outlive it on destroy. @default []
+     */
+    readonly publicIngress?: readonly pulumi.Resource[];
     /** @default false; true in production */
     readonly deletionProtection: boolean;
     readonly tags?: Record<string, string>;
@@ -100,7 +105,7 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
             enableDeletionProtection: args.deletionProtection,
             ipAddressType: "ipv4",
             tags: args.tags,
-        }, parent);
+        }, { parent: this, dependsOn: [...(args.publicIngress ?? [])] });
 
         for (const listener of listeners) {
             // Named by port, not by route: target group names allow 32 characters (see MAX_STACK_NAME_LENGTH).

@@ -26,6 +26,8 @@ export class Network extends pulumi.ComponentResource {
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** Public addresses of the NAT gateways (empty for an existing VPC): the cluster's egress addresses. */
     readonly natPublicIps: pulumi.Output<string[]>;
+    /** What an internet-facing load balancer needs in the public subnets: the internet gateway and its routes (none for an existing VPC). */
+    readonly publicIngress: readonly pulumi.Resource[];
     /** What private subnets need before a node can reach ECR and the EKS API: their NAT routes (none for an existing VPC). */
     readonly privateEgress: readonly pulumi.Resource[];
 
@@ -36,6 +38,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = pulumi.output([...args.existing.publicSubnetIds]);
             this.privateSubnetIds = pulumi.output([...args.existing.privateSubnetIds]);
             this.natPublicIps = pulumi.output([]);
+            this.publicIngress = [];
             this.privateEgress = [];
             this.registerOutputs({ vpcId: this.vpcId });
             return;
@@ -54,6 +57,7 @@ export class Network extends pulumi.ComponentResource {
             tags: tags({ Name: `${name}-public` }),
         }, parent);
 
+        const publicIngress: pulumi.Resource[] = [internetGateway];
         const publicSubnets = layout.publicCidrs.map((cidrBlock, index) => {
             const subnet = new aws.ec2.Subnet(`${name}-public-${index}`, {
                 vpcId: vpc.id,
@@ -62,7 +66,7 @@ export class Network extends pulumi.ComponentResource {
                 mapPublicIpOnLaunch: false,
                 tags: tags({ Name: `${name}-public-${index}`, "kubernetes.io/role/elb": "1", ...clusterTag }),
             }, parent);
-            new aws.ec2.RouteTableAssociation(`${name}-public-${index}`, { subnetId: subnet.id, routeTableId: publicRouteTable.id }, parent);
+            publicIngress.push(new aws.ec2.RouteTableAssociation(`${name}-public-${index}`, { subnetId: subnet.id, routeTableId: publicRouteTable.id }, parent));
             return subnet;
         });
 
@@ -97,6 +101,7 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = pulumi.all(publicSubnets.map((subnet) => subnet.id));
         this.privateSubnetIds = pulumi.all(privateSubnets.map((subnet) => subnet.id));
         this.natPublicIps = pulumi.all(natGateways.map((nat) => nat.publicIp));
+        this.publicIngress = publicIngress;
         this.privateEgress = privateEgress;
         this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, natPublicIps: this.natPublicIps });
     }
