@@ -88,6 +88,8 @@ export const CONTROLLER_PORTS = {
     healthz: { containerPort: 10253, nodePort: 30253, path: "/healthz" },
     stats: { containerPort: 1936 },
     metrics: { containerPort: 10254 },
+    /** HAProxy's internal Prometheus exporter (`prometheus-port`), as the chart sets it. */
+    haproxyMetrics: { containerPort: 9101 },
 } as const;
 
 /** Ports a TCP route may not take: the controller's own listeners. */
@@ -97,6 +99,7 @@ export const RESERVED_CONTAINER_PORTS: readonly number[] = [
     CONTROLLER_PORTS.healthz.containerPort,
     CONTROLLER_PORTS.stats.containerPort,
     CONTROLLER_PORTS.metrics.containerPort,
+    CONTROLLER_PORTS.haproxyMetrics.containerPort,
 ];
 
 export const RESERVED_NODE_PORTS: readonly number[] = [

@@ -63,7 +63,12 @@ describe("config validation", () => {
         {
             name: "a TCP port of the controller itself",
             mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "clash", port: 8443, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["10.0.0.0/8"] }]; },
-            expected: "  routes.additional[0].port: 8443 is a port of the controller itself (not 8080, 8443, 10253, 1936, 10254)",
+            expected: "  routes.additional[0].port: 8443 is a port of the controller itself (not 8080, 8443, 10253, 1936, 10254, 9101)",
+        },
+        {
+            name: "the TCP port of HAProxy's Prometheus exporter",
+            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "clash", port: 9101, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["10.0.0.0/8"] }]; },
+            expected: "  routes.additional[0].port: 9101 is a port of the controller itself (not 8080, 8443, 10253, 1936, 10254, 9101)",
         },
         {
             name: "a missing secret",

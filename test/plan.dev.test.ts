@@ -279,6 +279,7 @@ describe("dev plan: controller and WAF", () => {
         assert.ok(secret.secretPaths.some((path) => path.startsWith("stringData")));
         const controller = q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress");
         assert.ok(field<{ args: string[] }[]>(controller, "spec.template.spec.containers")[0]!.args.includes("--default-ssl-certificate=ingress-controller/default-tls"));
+        assert.ok(controller.dependencies.includes(secret.urn), "the pods start with the certificate, not the self-signed fallback");
     });
 });
 

@@ -118,11 +118,12 @@ export class IngressController extends pulumi.ComponentResource {
         }, inNamespace);
 
         let defaultCertificate: string | undefined;
+        let defaultCertificateSecret: k8s.core.v1.Secret | undefined;
         const certificate = args.defaultCertificate;
         if (certificate && "existingSecret" in certificate) {
             defaultCertificate = certificate.existingSecret;
         } else if (certificate) {
-            new k8s.core.v1.Secret(`${name}-default-tls`, {
+            defaultCertificateSecret = new k8s.core.v1.Secret(`${name}-default-tls`, {
                 metadata: { name: "default-tls", namespace: CONTROLLER_NAMESPACE, labels },
                 type: "kubernetes.io/tls",
                 stringData: { "tls.crt": pulumi.secret(certificate.certificate), "tls.key": pulumi.secret(certificate.privateKey) },
@@ -144,7 +145,8 @@ export class IngressController extends pulumi.ComponentResource {
                 production: args.production,
                 ...(defaultCertificate ? { defaultCertificate } : {}),
             })),
-        }, { ...options, dependsOn: [namespace, configMap, clusterRoleBinding, roleBinding, wafDeployment] });
+        // The certificate Secret first, or the pods start on the self-signed fallback until the next sync.
+        }, { ...options, dependsOn: [namespace, configMap, clusterRoleBinding, roleBinding, wafDeployment, ...(defaultCertificateSecret ? [defaultCertificateSecret] : [])] });
 
         new k8s.policy.v1.PodDisruptionBudget(`${name}-controller`, {
             metadata: { name: CONTROLLER_NAME, namespace: CONTROLLER_NAMESPACE, labels },

@@ -13,8 +13,6 @@ import { GlobalKey, INGRESS_CLASS, IngressKey, type GlobalKeyName } from "./keys
 export const CONTROLLER_NAMESPACE = "ingress-controller";
 export const CONTROLLER_NAME = "haproxy-ingress";
 export const CONTROLLER_LABELS = { "app.kubernetes.io/name": "haproxy-ingress", "app.kubernetes.io/component": "controller" } as const;
-/** Port of HAProxy's internal Prometheus exporter (`prometheus-port`), as the chart sets it. */
-export const HAPROXY_PROMETHEUS_PORT = 9101;
 /** Idle timeout of established TCP/tunnel sessions; OpenWire's inactivity monitor pings every 30 s. */
 export const TUNNEL_TIMEOUT = "1h";
 
@@ -38,7 +36,7 @@ export function controllerConfigData(input: ControllerConfigInput): Record<Globa
         [GlobalKey.httpsPort]: String(CONTROLLER_PORTS.https.containerPort),
         [GlobalKey.healthzPort]: String(CONTROLLER_PORTS.healthz.containerPort),
         [GlobalKey.statsPort]: String(CONTROLLER_PORTS.stats.containerPort),
-        [GlobalKey.prometheusPort]: String(HAPROXY_PROMETHEUS_PORT),
+        [GlobalKey.prometheusPort]: String(CONTROLLER_PORTS.haproxyMetrics.containerPort),
         [GlobalKey.modsecurityEndpoints]: input.modsecurityEndpoints,
         [GlobalKey.modsecurityTimeoutProcessing]: "1s",
         [IngressKey.wafMode]: input.wafMode,
@@ -123,7 +121,7 @@ export function controllerContainerPorts(publicPorts: readonly PublicPort[]): k8
         { name: "healthz", containerPort: CONTROLLER_PORTS.healthz.containerPort, protocol: "TCP" },
         { name: "stats", containerPort: CONTROLLER_PORTS.stats.containerPort, protocol: "TCP" },
         { name: "metrics", containerPort: CONTROLLER_PORTS.metrics.containerPort, protocol: "TCP" },
-        { name: "haproxy-metrics", containerPort: HAPROXY_PROMETHEUS_PORT, protocol: "TCP" },
+        { name: "haproxy-metrics", containerPort: CONTROLLER_PORTS.haproxyMetrics.containerPort, protocol: "TCP" },
     ];
 }
 
@@ -234,7 +232,7 @@ export function controllerMetricsServiceSpec(): k8s.types.input.core.v1.ServiceS
         selector: { ...CONTROLLER_LABELS },
         ports: [
             { name: "metrics", port: CONTROLLER_PORTS.metrics.containerPort, targetPort: "metrics", protocol: "TCP" },
-            { name: "haproxy-metrics", port: HAPROXY_PROMETHEUS_PORT, targetPort: "haproxy-metrics", protocol: "TCP" },
+            { name: "haproxy-metrics", port: CONTROLLER_PORTS.haproxyMetrics.containerPort, targetPort: "haproxy-metrics", protocol: "TCP" },
             { name: "stats", port: CONTROLLER_PORTS.stats.containerPort, targetPort: "stats", protocol: "TCP" },
         ],
     };
