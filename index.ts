@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "./config/read";
+import { formatProblems } from "./config/messages";
+import { accountProblems, readAccountFacts } from "./config/preflight";
+import { ConfigError, readStackConfig } from "./config/read";
 import { CONTROLLER_PORTS } from "./config/routeTable";
 import { Cluster } from "./components/aws/cluster";
 import { DnsRecords } from "./components/aws/dns";
@@ -16,11 +18,14 @@ export = async () => {
     const model = readStackConfig();
     const table = model.routeTable;
     const name = `edge-${model.stack}`;
+    const account = await readAccountFacts();
+    const accountMismatches = accountProblems(model, name, account);
+    if (accountMismatches.length > 0) throw new ConfigError(model.stack, formatProblems(accountMismatches));
     const tags = { Project: model.project, Environment: model.environment, "pulumi:stack": model.stack };
 
     const network = new Network(name, {
         cidr: model.network.cidr,
-        availabilityZones: model.network.availabilityZones,
+        availabilityZoneNames: account.availabilityZones.slice(0, model.network.availabilityZones),
         natGateways: model.network.natGateways,
         clusterName: name,
         ...(model.network.existing ? { existing: model.network.existing } : {}),

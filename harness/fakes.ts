@@ -124,9 +124,18 @@ export function fakeInvokeResult(token: string, inputs: Inputs, region: string):
         case "aws:route53/getZone:getZone":
             return { zoneId: FAKE_HOSTED_ZONE_ID, id: FAKE_HOSTED_ZONE_ID, name: inputs.name, privateZone: false };
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: ["a", "b", "c", "d"].map((suffix) => `${region}${suffix}`), zoneIds: ["az1", "az2", "az3", "az4"].map((az) => `euw1-${az}`), id: region };
+            return { names: ["a", "b", "c"].map((suffix) => `${region}${suffix}`), zoneIds: ["az1", "az2", "az3"].map((az) => `euw1-${az}`), id: region };
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: FAKE_ACCOUNT_ID };
+        case "aws:iam/getSessionContext:getSessionContext": {
+            const arn = String(inputs.arn);
+            const assumedRole = /^arn:aws:sts::([0-9]{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+            return assumedRole
+                ? { arn, issuerArn: `arn:aws:iam::${assumedRole[1]}:role/${assumedRole[2]}`, issuerName: assumedRole[2], sessionName: assumedRole[3], issuerId: "AROAOFFLINE", id: arn }
+                : { arn, issuerArn: arn, issuerName: "", sessionName: "", issuerId: "", id: arn };
+        }
+        case "aws:eks/getClusters:getClusters":
+            return { names: [], region, id: region };
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
         case "aws:index/getPartition:getPartition":

@@ -34,7 +34,10 @@ describe("production plan", () => {
         assert.equal(field(cluster, "deletionProtection"), true);
         for (const cidr of field<string[]>(cluster, "publicAccessCidrs")) assert.notEqual(cidr.split("/")[1], "0");
         assert.equal(q.ofType("aws:iam/role:Role").length, 2);
-        assert.deepEqual(Object.keys(field<Record<string, unknown>>(cluster, "accessEntries")), ["admin-0", "admin-1"]);
+        const entries = field<Record<string, { principalArn: string; accessPolicies: Record<string, { policyArn: string }> }>>(cluster, "accessEntries");
+        assert.deepEqual(Object.values(entries).map((entry) => [entry.principalArn, entry.accessPolicies.clusterAdmin?.policyArn]), [
+            ["arn:aws:iam::123456789012:role/platform-admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"],
+        ]);
     });
 
     it("has one NAT gateway per AZ and subnets in 3 AZs", () => {

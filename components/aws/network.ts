@@ -5,8 +5,8 @@ import { subnetLayout } from "./subnetLayout";
 export interface NetworkArgs {
     /** IPv4 CIDR of the VPC. @default "10.0.0.0/16" */
     readonly cidr: string;
-    /** Availability zones to spread over (≥ 2). @default 3 */
-    readonly availabilityZones: number;
+    /** Zones to spread subnets over, one public and one private subnet in each (≥ 2; 3 by default). */
+    readonly availabilityZoneNames: readonly string[];
     /** One NAT gateway per AZ (survives an AZ outage) or a single shared one (cheaper). @default "perAz" in production */
     readonly natGateways: "single" | "perAz";
     /** Name of the EKS cluster, for the `kubernetes.io/cluster/<name>` subnet tag. */
@@ -44,8 +44,7 @@ export class Network extends pulumi.ComponentResource {
             return;
         }
         const parent = { parent: this };
-        const layout = subnetLayout(args.cidr, args.availabilityZones);
-        const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent);
+        const layout = subnetLayout(args.cidr, args.availabilityZoneNames.length);
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
         const tags = (extra: Record<string, string>): Record<string, string> => ({ ...args.tags, ...extra });
 
@@ -62,7 +61,7 @@ export class Network extends pulumi.ComponentResource {
             const subnet = new aws.ec2.Subnet(`${name}-public-${index}`, {
                 vpcId: vpc.id,
                 cidrBlock,
-                availabilityZone: zones.names[index],
+                availabilityZone: args.availabilityZoneNames[index],
                 mapPublicIpOnLaunch: false,
                 tags: tags({ Name: `${name}-public-${index}`, "kubernetes.io/role/elb": "1", ...clusterTag }),
             }, parent);
@@ -70,7 +69,7 @@ export class Network extends pulumi.ComponentResource {
             return subnet;
         });
 
-        const natCount = args.natGateways === "perAz" ? args.availabilityZones : 1;
+        const natCount = args.natGateways === "perAz" ? args.availabilityZoneNames.length : 1;
         const natGateways = Array.from({ length: natCount }, (_, index) => {
             const eip = new aws.ec2.Eip(`${name}-nat-${index}`, { domain: "vpc", tags: tags({ Name: `${name}-nat-${index}` }) }, parent);
             return new aws.ec2.NatGateway(`${name}-nat-${index}`, {
@@ -85,7 +84,7 @@ export class Network extends pulumi.ComponentResource {
             const subnet = new aws.ec2.Subnet(`${name}-private-${index}`, {
                 vpcId: vpc.id,
                 cidrBlock,
-                availabilityZone: zones.names[index],
+                availabilityZone: args.availabilityZoneNames[index],
                 tags: tags({ Name: `${name}-private-${index}`, "kubernetes.io/role/internal-elb": "1", ...clusterTag }),
             }, parent);
             const routeTable = new aws.ec2.RouteTable(`${name}-private-${index}`, {

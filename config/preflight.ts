@@ -1,0 +1,62 @@
+import * as aws from "@pulumi/aws";
+import type { ConfigProblem } from "./messages";
+import type { EdgeModel } from "./model";
+
+/** What the target account and region say, read once before any resource is registered. */
+export interface AccountFacts {
+    readonly region: string;
+    /** Zones the network may use: available, and not opt-in (Local/Wavelength Zones). */
+    readonly availabilityZones: readonly string[];
+    /** The IAM role behind the credentials running this update; absent for an IAM user. */
+    readonly callerRoleArn?: string;
+    readonly eksClusterNames: readonly string[];
+}
+
+/** Reads the facts through the AWS provider's data sources (read-only calls). */
+export async function readAccountFacts(): Promise<AccountFacts> {
+    const [zones, identity, clusters, region] = await Promise.all([
+        aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
+        aws.getCallerIdentity({}),
+        aws.eks.getClusters({}),
+        aws.getRegion({}),
+    ]);
+    // An assumed-role session resolves to its role; for anything else issuerArn is the caller itself.
+    const session = await aws.iam.getSessionContext({ arn: identity.arn });
+    return {
+        region: region.region,
+        availabilityZones: zones.names,
+        ...(roleIdentity(session.issuerArn) ? { callerRoleArn: session.issuerArn } : {}),
+        eksClusterNames: clusters.names,
+    };
+}
+
+/** Account and role name of an IAM role ARN; the path is left out, as IAM role names are unique per account. */
+function roleIdentity(arn: string): string | undefined {
+    const match = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return match ? `${match[1]}:${match[2]}` : undefined;
+}
+
+/**
+ * Config that is valid on its own but not in this account: more zones than the region offers, and, on the
+ * update that creates the cluster, the creating role among the admins. @pulumi/eks creates the cluster with
+ * bootstrapClusterCreatorAdminPermissions, so EKS gives that role an access entry itself, and a second one
+ * fails with ResourceInUseException (pulumi/pulumi-eks#2373).
+ */
+export function accountProblems(model: EdgeModel, clusterName: string, facts: AccountFacts): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const zones = facts.availabilityZones.length;
+    if (!model.network.existing && model.network.availabilityZones > zones) {
+        problems.push({ key: "network.availabilityZones", message: `is ${model.network.availabilityZones}, but ${facts.region} has ${zones} available zones (at most ${zones})` });
+    }
+    const caller = facts.callerRoleArn ? roleIdentity(facts.callerRoleArn) : undefined;
+    if (caller && !facts.eksClusterNames.includes(clusterName)) {
+        model.cluster.adminRoleArns.forEach((arn, index) => {
+            if (roleIdentity(arn) !== caller) return;
+            problems.push({
+                key: `cluster.adminRoleArns[${index}]`,
+                message: `is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other admins)`,
+            });
+        });
+    }
+    return problems;
+}

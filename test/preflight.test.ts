@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { formatProblems } from "../config/messages";
+import { buildModel, type EdgeModel } from "../config/model";
+import { accountProblems, type AccountFacts } from "../config/preflight";
+import { validateStackConfig } from "../config/validate";
+import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
+import program from "../index";
+import { programConfig, raw, validValues } from "./fixtures";
+
+const ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
+const DEPLOY = "arn:aws:iam::111122223333:role/github-deploy";
+
+function modelWith(mutate: (values: Record<string, any>) => void): EdgeModel {
+    const values = validValues() as Record<string, any>;
+    mutate(values);
+    const result = validateStackConfig(raw(values));
+    assert.ok(result.ok, result.ok ? "" : formatProblems(result.problems));
+    return buildModel(result.config, result.routeTable, "commerce-edge", "dev");
+}
+
+const facts = (overrides: Partial<AccountFacts> = {}): AccountFacts => ({
+    region: "eu-west-1",
+    availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    callerRoleArn: DEPLOY,
+    eksClusterNames: [],
+    ...overrides,
+});
+
+describe("account preflight", () => {
+    const admins = modelWith((v) => { v.cluster = { adminRoleArns: [ADMIN, DEPLOY] }; });
+
+    it("accepts config that fits the account", () => {
+        assert.deepEqual(accountProblems(modelWith((v) => { v.cluster = { adminRoleArns: [ADMIN] }; }), "edge-dev", facts()), []);
+    });
+
+    it("refuses the role creating the cluster among the admins, as EKS gives it an access entry itself", () => {
+        assert.equal(
+            formatProblems(accountProblems(admins, "edge-dev", facts())),
+            "  cluster.adminRoleArns[1]: is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other admins)",
+        );
+    });
+
+    it("matches the creating role by account and name, whatever its path", () => {
+        const problems = accountProblems(admins, "edge-dev", facts({ callerRoleArn: "arn:aws:iam::111122223333:role/ci/github-deploy" }));
+        assert.deepEqual(problems.map((problem) => problem.key), ["cluster.adminRoleArns[1]"]);
+        assert.deepEqual(accountProblems(admins, "edge-dev", facts({ callerRoleArn: "arn:aws:iam::444455556666:role/github-deploy" })), []);
+    });
+
+    it("lets any listed role update a cluster that exists, and an IAM user create one", () => {
+        assert.deepEqual(accountProblems(admins, "edge-dev", facts({ eksClusterNames: ["edge-dev"] })), []);
+        const asUser: AccountFacts = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], eksClusterNames: [] };
+        assert.deepEqual(accountProblems(admins, "edge-dev", asUser), []);
+    });
+
+    it("refuses more zones than the region has, unless the VPC already exists", () => {
+        const wide = modelWith((v) => { v.network = { availabilityZones: 4 }; });
+        assert.equal(formatProblems(accountProblems(wide, "edge-dev", facts())), "  network.availabilityZones: is 4, but eu-west-1 has 3 available zones (at most 3)");
+        const existing = modelWith((v) => {
+            v.network = { availabilityZones: 4, existing: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0a0a0a0a", "subnet-0b0b0b0b"], privateSubnetIds: ["subnet-0c0c0c0c", "subnet-0d0d0d0d"] } };
+        });
+        assert.deepEqual(accountProblems(existing, "edge-dev", facts()), []);
+    });
+
+    it("stops the program with a ConfigError before anything is registered", async () => {
+        const values = validValues() as Record<string, any>;
+        values.network = { availabilityZones: 4 };
+        const { config, secretKeys } = programConfig(values);
+        await assert.rejects(runUnderMocks({ project: "commerce-edge", stack: "dev", config, secretKeys, program }), (error: unknown) => {
+            assert.ok(error instanceof ProgramFailure);
+            assert.equal(error.resources.length, 0);
+            assert.equal((error.cause as Error).name, "ConfigError");
+            assert.match(error.message, /network\.availabilityZones: is 4, but eu-west-1 has 3 available zones/);
+            return true;
+        });
+    });
+});
