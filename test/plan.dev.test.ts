@@ -118,7 +118,7 @@ describe("dev plan", () => {
             assert.equal(privateSubnets.length, 2);
             for (const subnet of privateSubnets) assert.ok(nodeGroup.dependencies.includes(subnet.urn));
             for (const subnet of q.ofType("aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-public-"))) assert.ok(!nodeGroup.dependencies.includes(subnet.urn));
-            assert.deepEqual(field(nodeGroup, "scalingConfig"), { minSize: 2, desiredSize: 2, maxSize: 4 });
+            assert.deepEqual(field(nodeGroup, "scalingConfig"), { minSize: 2, desiredSize: 3, maxSize: 4 });
             assert.equal(field(nodeGroup, "version"), field(q.one("eks:index:Cluster"), "version"), "nodes follow the control plane's version");
             const template = q.one("aws:ec2/launchTemplate:LaunchTemplate");
             assert.equal(field(template, "metadataOptions.httpTokens"), "required");
