@@ -5,9 +5,9 @@ import type { Margin, PathStep } from "../harness/criticalPath";
 
 /**
  * Benchmarks of the offline plan, `npm run bench`: dev stacks with 1, 10, 100 and 300 extra HTTP
- * routes (plus 3 TCP routes), 3 runs each, every run in a fresh `node --import tsx` child (this file
- * with --child) so wall time includes module loading; one `npm test`; the dev plan's deploy critical
- * path; the targets as PASS/FAIL lines. Writes out/bench.json.
+ * routes (plus 3 TCP routes), 3 runs each after one discarded warm-up, every run in a fresh
+ * `node --import tsx` child (this file with --child) so wall time includes module loading; one
+ * `npm test`; the dev plan's deploy critical path; the targets as PASS/FAIL lines. Writes out/bench.json.
  */
 
 const ROOT = join(__dirname, "..");
@@ -248,6 +248,8 @@ async function npmTest(): Promise<{ code: number | null; wallMs: number; peakRss
 }
 
 async function main(): Promise<void> {
+    // One discarded run first: the first process after a while reads modules from a cold disk cache.
+    await planInChild(ROUTE_COUNTS[0]);
     const rows: Row[] = [];
     for (const count of ROUTE_COUNTS) {
         const runs: Run[] = [];
