@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblems } from "./config/messages";
-import { accountProblems, readAccountFacts } from "./config/preflight";
-import { ConfigError, readStackConfig } from "./config/read";
+import { checkAccount } from "./config/preflight";
+import { readStackConfig } from "./config/read";
 import { CONTROLLER_PORTS } from "./config/routeTable";
 import { Cluster } from "./components/aws/cluster";
 import { DnsRecords } from "./components/aws/dns";
@@ -18,9 +17,7 @@ export = async () => {
     const model = readStackConfig();
     const table = model.routeTable;
     const name = `edge-${model.stack}`;
-    const account = await readAccountFacts();
-    const accountMismatches = accountProblems(model, name, account);
-    if (accountMismatches.length > 0) throw new ConfigError(model.stack, formatProblems(accountMismatches));
+    const account = await checkAccount(model, name);
     const tags = { Project: model.project, Environment: model.environment, "pulumi:stack": model.stack };
 
     const network = new Network(name, {

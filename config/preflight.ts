@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
-import type { ConfigProblem } from "./messages";
+import { formatProblems, type ConfigProblem } from "./messages";
 import type { EdgeModel } from "./model";
+import { ConfigError } from "./read";
 
 /** What the target account and region say, read once before any resource is registered. */
 export interface AccountFacts {
@@ -13,7 +14,7 @@ export interface AccountFacts {
 }
 
 /** Reads the facts through the AWS provider's data sources (read-only calls). */
-export async function readAccountFacts(): Promise<AccountFacts> {
+async function readAccountFacts(): Promise<AccountFacts> {
     const [zones, identity, clusters, region] = await Promise.all([
         aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
         aws.getCallerIdentity({}),
@@ -59,4 +60,12 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
         });
     }
     return problems;
+}
+
+/** Reads the account and throws one ConfigError listing every mismatch; call before registering anything. */
+export async function checkAccount(model: EdgeModel, clusterName: string): Promise<AccountFacts> {
+    const facts = await readAccountFacts();
+    const problems = accountProblems(model, clusterName, facts);
+    if (problems.length > 0) throw new ConfigError(model.stack, formatProblems(problems));
+    return facts;
 }
