@@ -8,6 +8,7 @@ import { IngressLoadBalancer } from "./components/aws/loadBalancer";
 import { Network } from "./components/aws/network";
 import { IngressController } from "./components/haproxy/controller";
 import { Routes } from "./components/routes/routes";
+import { protectProductionState } from "./components/protection";
 
 /**
  * One environment's edge: config → model → route table → components → outputs.
@@ -15,6 +16,7 @@ import { Routes } from "./components/routes/routes";
  */
 export = async () => {
     const model = readStackConfig();
+    protectProductionState(model.isProduction);
     const table = model.routeTable;
     const name = `edge-${model.stack}`;
     const account = await checkAccount(model, name);

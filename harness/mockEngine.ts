@@ -23,6 +23,8 @@ export interface RecordedResource {
     readonly inputs: Readonly<Record<string, unknown>>;
     /** Dotted paths of inputs that were secret. */
     readonly secretPaths: readonly string[];
+    /** The `protect` option after the stack's transforms; present only when true. */
+    readonly protect?: true;
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
     readonly rawInputs: Readonly<Record<string, unknown>>;
 }
@@ -105,6 +107,7 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    getProtect(): boolean | undefined;
     getProvider(): string;
     getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -149,12 +152,16 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     let firstRegistration: number | undefined;
     const region = options.config["aws:region"] ?? "eu-west-1";
     const resources: RecordedResource[] = [];
+    const transforms: pulumi.ResourceTransform[] = [];
+    const failures: unknown[] = [];
     let inFlight = 0;
 
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => fakeResourceState(args, region),
             call: (args) => fakeInvokeResult(args.token, args.inputs as Record<string, unknown>, region),
+            // The engine runs stack transforms on every registration; the mock monitor only hands them over.
+            registerTransform: (transform) => transforms.push(transform),
         },
         options.project,
         options.stack,
@@ -169,9 +176,21 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         inFlight++;
         const secretPaths: string[] = [];
         const inputs = normalise(request.getObject()?.toJavaScript() ?? {}, "", secretPaths);
+        const transformed = transforms.reduce<Promise<pulumi.ResourceOptions>>(
+            async (opts, transform) => {
+                const args = { type: request.getType(), name: request.getName(), custom: request.getCustom(), props: inputs.raw as pulumi.Inputs, opts: await opts };
+                return (await transform(args))?.opts ?? args.opts;
+            },
+            Promise.resolve({ protect: request.getProtect() ?? false }),
+        );
         register(request, (error, response) => {
-            inFlight--;
-            if (!error && response) {
+            if (error || !response) {
+                inFlight--;
+                callback(error, response);
+                return;
+            }
+            void transformed.then((opts) => {
+                inFlight--;
                 resources.push({
                     urn: response.getUrn(),
                     type: request.getType(),
@@ -183,13 +202,16 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     inputs: inputs.clean as Record<string, unknown>,
                     rawInputs: inputs.raw as Record<string, unknown>,
                     secretPaths,
+                    ...(opts.protect === true ? { protect: true as const } : {}),
                 });
-            }
+            }, (transformError: unknown) => {
+                inFlight--;
+                failures.push(transformError);
+            });
             callback(error, response);
         });
     };
 
-    const failures: unknown[] = [];
     const onRejection = (reason: unknown): void => {
         failures.push(reason);
     };
