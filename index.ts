@@ -3,6 +3,7 @@ import { checkAccount } from "./config/preflight";
 import { readStackConfig } from "./config/read";
 import { CONTROLLER_PORTS } from "./config/routeTable";
 import { Cluster } from "./components/aws/cluster";
+import { DeployRunner } from "./components/aws/deployRunner";
 import { DnsRecords } from "./components/aws/dns";
 import { IngressLoadBalancer } from "./components/aws/loadBalancer";
 import { Network } from "./components/aws/network";
@@ -41,6 +42,17 @@ export = async () => {
         deletionProtection: model.isProduction,
         tags,
     });
+
+    const deployRunner = model.deployRunner
+        ? new DeployRunner(name, {
+              projectName: `${name}-deploy-runner`,
+              vpcId: network.vpcId,
+              subnetIds: network.privateSubnetIds,
+              apiSecurityGroupId: cluster.apiSecurityGroupId,
+              ...model.deployRunner,
+              tags,
+          })
+        : undefined;
 
     const loadBalancer = new IngressLoadBalancer(name, {
         vpcId: network.vpcId,
@@ -98,5 +110,6 @@ export = async () => {
         tcpEndpoints: loadBalancer.dnsName.apply((dnsName) => Object.fromEntries(table.tcp.map((route) => [route.name, `${dnsName}:${route.port}`]))),
         natPublicIps: network.natPublicIps,
         modsecurityEndpoints: controller.modsecurityEndpoints,
+        ...(deployRunner ? { deployRunnerProject: deployRunner.projectName } : {}),
     } satisfies Record<string, pulumi.Input<unknown>>;
 };

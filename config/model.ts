@@ -17,6 +17,7 @@ export interface EdgeModel {
     readonly cluster: StackConfig["cluster"];
     readonly ingress: Omit<StackConfig["ingress"], "replicas"> & { readonly replicas: number };
     readonly dnsZoneName: string;
+    readonly deployRunner?: NonNullable<StackConfig["deployRunner"]>;
     readonly routeTable: RouteTable;
     readonly activemq: {
         readonly image: string;
@@ -49,6 +50,7 @@ export function buildModel(config: StackConfig, routeTable: RouteTable, project:
         cluster: config.cluster,
         ingress: { ...config.ingress, replicas: config.ingress.replicas ?? (isProduction ? 3 : 2) },
         dnsZoneName: config.dns.zoneName,
+        ...(config.deployRunner ? { deployRunner: config.deployRunner } : {}),
         routeTable,
         activemq: { image: config.routes.activemq.image, storageGiB: config.routes.activemq.storageGiB, replicas: 1 },
         secrets: {

@@ -231,6 +231,22 @@ export const stackConfigSchema = z.strictObject({
             additional: z.array(additionalRouteSchema).default([]).describe("Further routes: protocol http or tcp."),
         })
         .describe("The route table."),
+    deployRunner: z
+        .strictObject({
+            githubRepository: z
+                .string()
+                .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { message: "is not a GitHub repository (owner/name)" })
+                .describe("Repository (owner/name) whose workflow jobs the runner takes."),
+            connectionArn: z
+                .string()
+                .regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection\/[0-9a-f-]{36}$/, {
+                    message: "is not a CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)",
+                })
+                .describe("AWS CodeConnections connection to GitHub, created and authorised once in the console."),
+            computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"]).default("BUILD_GENERAL1_MEDIUM").describe("CodeBuild compute type of the runner."),
+        })
+        .optional()
+        .describe("A CodeBuild-hosted GitHub Actions runner in the private subnets, so deploys reach the EKS API through its private endpoint."),
     tlsCertificate: z.string().optional().describe("Secret. PEM certificate chain of the default certificate."),
     tlsPrivateKey: z.string().optional().describe("Secret. PEM private key of the default certificate."),
     activemqAdminPassword: z.string().min(12, { message: "is shorter than 12 characters (at least 12)" }).describe("Secret. ActiveMQ web console admin password."),

@@ -48,7 +48,7 @@ describe("config validation", () => {
         {
             name: "an unknown top-level key",
             mutate: (v) => { v.rotues = {}; },
-            expected: "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
+            expected: "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, deployRunner, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
         },
         {
             name: "a duplicate host and path",
@@ -178,7 +178,7 @@ describe("config validation", () => {
             const result = validateStackConfig(raw(values, undefined, "dev-"));
             assert.equal(result.ok ? "" : formatProblems(result.problems), [
                 "  stack name \"dev-\": has characters AWS names refuse (lowercase letters, digits and inner hyphens); rename it with pulumi stack rename",
-                "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
+                "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, deployRunner, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
             ].join("\n"));
         });
     });

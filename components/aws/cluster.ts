@@ -61,6 +61,8 @@ export class Cluster extends pulumi.ComponentResource {
     /** Auto-scaling groups of the managed node group, for the NLB target group attachments. */
     readonly nodeAutoScalingGroupNames: pulumi.Output<string[]>;
     readonly clusterName: pulumi.Output<string>;
+    /** Security group of the control plane's endpoint ENIs (pulumi-eks attaches it besides the EKS-managed one). */
+    readonly apiSecurityGroupId: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
     readonly provider: k8s.Provider;
     /** What a PersistentVolumeClaim needs before it can bind: the EBS CSI add-on. */
@@ -204,6 +206,7 @@ export class Cluster extends pulumi.ComponentResource {
             .apply((group) => group.resources)
             .apply((resources) => resources.flatMap((resource) => (resource.autoscalingGroups ?? []).map((asg) => asg.name ?? "")).filter((asgName) => asgName !== ""));
         this.clusterName = cluster.eksCluster.name;
+        this.apiSecurityGroupId = cluster.clusterSecurityGroupId;
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.registerOutputs({ clusterName: this.clusterName, nodeSecurityGroupId: this.nodeSecurityGroupId });
     }
