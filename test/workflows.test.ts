@@ -452,8 +452,13 @@ function checkDeploy(workflow: Workflow, up: Workflow, order: readonly string[])
     const jobOfStack = new Map<string, string>();
     for (const stack of order) {
         const found = jobsOf(workflow).find(([, job]) => job.uses === UP_WORKFLOW && job.with?.stack === stack);
-        if (found === undefined) problems.push(`${file}: no job calls ${UP_WORKFLOW} with stack: ${stack}`);
-        else jobOfStack.set(stack, found[0]);
+        if (found === undefined) {
+            problems.push(`${file}: no job calls ${UP_WORKFLOW} with stack: ${stack}`);
+            continue;
+        }
+        jobOfStack.set(stack, found[0]);
+        const runner = `\${{ vars.DEPLOY_RUNNER_${stack.toUpperCase()} }}`;
+        if (found[1].with?.["runner-project"] !== runner) problems.push(`${file}: jobs.${found[0]} must pass \`runner-project: ${runner}\` (the stack's deploy runner, README "Reaching the Kubernetes API")`);
     }
     for (let index = 1; index < order.length; index++) {
         const before = jobOfStack.get(order[index - 1] ?? "");
@@ -644,6 +649,9 @@ describe("the workflow checkers reject", () => {
         rejects(problems, /no job calls \.\/\.github\/workflows\/pulumi-up\.yml with stack: staging/);
         rejects(problems, /pulumi-up\.yml: jobs\.up must use `environment: \$\{\{ inputs\.stack \}\}`/);
         rejects(problems, /pulumi-up\.yml: jobs\.up needs `concurrency: .*cancel-in-progress: false/);
+        const wrongRunner = pristine("deploy.yml");
+        (job(wrongRunner, "production") as { with?: Mapping }).with = { stack: "production", "runner-project": "${{ vars.DEPLOY_RUNNER_DEV }}" };
+        rejects(checkDeploy(wrongRunner, pristine("pulumi-up.yml"), DEPLOY_ORDER), /jobs\.production must pass `runner-project: \$\{\{ vars\.DEPLOY_RUNNER_PRODUCTION \}\}`/);
         const reordered = pristine("deploy.yml");
         job(reordered, "production").needs = ["verify"];
         rejects(checkDeploy(reordered, pristine("pulumi-up.yml"), DEPLOY_ORDER), /jobs\.production must wait for jobs\.staging/);
