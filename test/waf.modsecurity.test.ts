@@ -40,6 +40,15 @@ function programFiles(crsVersion: string, waf: Record<string, unknown> = {}): Wa
     return wafConfigFiles({ ...wafConfigInput(model.ingress.waf, model.routeTable.http), crsRulesDir: CRS_RULES_DIR });
 }
 
+/** For suite titles only: the hooks fail with the install hint when the CRS is missing. */
+function testedCrs(): string {
+    try {
+        return `CRS ${crsVersionOf(CRS_RULES_DIR)}`;
+    } catch {
+        return "CRS missing";
+    }
+}
+
 async function startWith(waf?: Record<string, unknown>): Promise<ModSecurityServer> {
     assertEngineInstalled();
     return ModSecurityServer.start(programFiles(crsVersionOf(CRS_RULES_DIR), waf));
@@ -59,7 +68,7 @@ function assertDenied(server: ModSecurityServer, response: Response, forwardedBe
     for (const id of ruleIds) assert.ok(fired.includes(id), `rule ${id} fired for ${uri} (fired: ${fired.join(", ")})`);
 }
 
-describe(`agent ModSecurity config on a real engine, defaults (CRS ${crsVersionOf(CRS_RULES_DIR)} in ${CRS_RULES_DIR})`, () => {
+describe(`agent ModSecurity config on a real engine, defaults (${testedCrs()} in ${CRS_RULES_DIR})`, () => {
     let server: ModSecurityServer;
     before(async () => { server = await startWith(); });
     after(async () => { await server?.stop(); });
@@ -126,7 +135,7 @@ describe(`agent ModSecurity config on a real engine, defaults (CRS ${crsVersionO
 
 const LINK_IN_REVIEW = `/cortex/reviews?text=${encodeURIComponent("<a href=x>")}`;
 
-describe(`agent ModSecurity config on a real engine, stricter: paranoia 2, CRS's methods (CRS ${crsVersionOf(CRS_RULES_DIR)})`, () => {
+describe(`agent ModSecurity config on a real engine, stricter: paranoia 2, CRS's methods (${testedCrs()})`, () => {
     let server: ModSecurityServer;
     before(async () => { server = await startWith({ paranoiaLevel: 2, allowedMethods: ["GET", "HEAD", "POST", "OPTIONS"] }); });
     after(async () => { await server?.stop(); });
@@ -145,7 +154,7 @@ describe(`agent ModSecurity config on a real engine, stricter: paranoia 2, CRS's
     });
 });
 
-describe(`agent ModSecurity config on a real engine, inboundAnomalyThreshold 10 (CRS ${crsVersionOf(CRS_RULES_DIR)})`, () => {
+describe(`agent ModSecurity config on a real engine, inboundAnomalyThreshold 10 (${testedCrs()})`, () => {
     let server: ModSecurityServer;
     before(async () => { server = await startWith({ inboundAnomalyThreshold: 10 }); });
     after(async () => { await server?.stop(); });
