@@ -8,6 +8,7 @@ import { DnsRecords } from "./components/aws/dns";
 import { IngressLoadBalancer } from "./components/aws/loadBalancer";
 import { Network } from "./components/aws/network";
 import { IngressController } from "./components/haproxy/controller";
+import { wafConfigInput } from "./components/haproxy/wafConfig";
 import { Routes } from "./components/routes/routes";
 import { protectProductionState } from "./components/protection";
 
@@ -76,6 +77,7 @@ export = async () => {
         wafImage: model.ingress.wafImage,
         wafReplicas: model.ingress.wafReplicas,
         wafMode: model.ingress.wafMode,
+        wafConfig: wafConfigInput(model.ingress.waf, table.http),
         ...(model.secrets.tls
             ? { defaultCertificate: model.secrets.tls }
             : model.ingress.defaultCertificateSecret

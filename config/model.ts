@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { crsVersionOfImage } from "../components/haproxy/wafConfig";
 import type { RouteTable } from "./routeTable";
 import type { Environment, StackConfig } from "./schema";
 
@@ -15,7 +16,11 @@ export interface EdgeModel {
         readonly existing?: { readonly vpcId: string; readonly publicSubnetIds: readonly string[]; readonly privateSubnetIds: readonly string[] };
     };
     readonly cluster: StackConfig["cluster"];
-    readonly ingress: Omit<StackConfig["ingress"], "replicas"> & { readonly replicas: number };
+    readonly ingress: Omit<StackConfig["ingress"], "replicas" | "waf"> & {
+        readonly replicas: number;
+        /** The agent's ModSecurity settings, with the CRS release the image ships. */
+        readonly waf: StackConfig["ingress"]["waf"] & { readonly crsVersion: string };
+    };
     readonly dnsZoneName: string;
     readonly deployRunner?: NonNullable<StackConfig["deployRunner"]>;
     readonly routeTable: RouteTable;
@@ -30,6 +35,13 @@ export interface EdgeModel {
         readonly activemqAdminPassword: pulumi.Output<string>;
         readonly activemqBrokerPassword: pulumi.Output<string>;
     };
+}
+
+/** Validation refused an unknown image without crsVersion, so the lookup cannot miss here. */
+function crsVersionOf(image: string): string {
+    const version = crsVersionOfImage(image);
+    if (version === undefined) throw new Error(`no CRS release known for ${image}: validateStackConfig should have refused it`);
+    return version;
 }
 
 /** Applies the tier defaults and wraps secret values as secret Outputs. */
@@ -48,7 +60,11 @@ export function buildModel(config: StackConfig, routeTable: RouteTable, project:
             ...(config.network.existing ? { existing: config.network.existing } : {}),
         },
         cluster: config.cluster,
-        ingress: { ...config.ingress, replicas: config.ingress.replicas ?? (isProduction ? 3 : 2) },
+        ingress: {
+            ...config.ingress,
+            replicas: config.ingress.replicas ?? (isProduction ? 3 : 2),
+            waf: { ...config.ingress.waf, crsVersion: config.ingress.waf.crsVersion ?? crsVersionOf(config.ingress.wafImage) },
+        },
         dnsZoneName: config.dns.zoneName,
         ...(config.deployRunner ? { deployRunner: config.deployRunner } : {}),
         routeTable,

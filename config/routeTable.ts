@@ -37,6 +37,8 @@ export interface HttpRoute {
     readonly allowlist: readonly string[];
     readonly allowNatEgress: boolean;
     readonly waf: RouteWafMode;
+    /** CRS rule ids the WAF skips on this route's host and path. */
+    readonly wafExclusions: readonly number[];
     readonly balanceAlgorithm: BalanceAlgorithm;
     readonly tls: boolean;
     readonly rewriteTarget?: string;
@@ -180,6 +182,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
         allowlist: cortex.allowlist,
         allowNatEgress: cortex.allowNatEgress,
         waf: cortex.wafMode ?? defaultWaf,
+        wafExclusions: cortex.wafExclusions,
         balanceAlgorithm: cortex.balanceAlgorithm,
         tls: true,
         ...optional("canary", canaryRouting(cortex.canary)),
@@ -198,6 +201,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
         allowlist: activemq.consoleAllowlist,
         allowNatEgress: false,
         waf: defaultWaf,
+        wafExclusions: [],
         balanceAlgorithm: "leastconn",
         tls: true,
     });
@@ -235,6 +239,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
                 allowlist: route.allowlist,
                 allowNatEgress: route.allowNatEgress,
                 waf: route.wafMode ?? defaultWaf,
+                wafExclusions: route.wafExclusions,
                 balanceAlgorithm: route.balanceAlgorithm,
                 tls: route.tls,
                 ...optional("rewriteTarget", route.rewriteTarget),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_METHODS, CRS_VERSION, DEFAULT_ALLOWED_METHODS, EXCLUDABLE_RULE_IDS } from "../components/haproxy/wafConfig";
 import { cidrProblem } from "./cidr";
 
 /**
@@ -109,6 +110,16 @@ const timeouts = z
     .describe("Backend timeouts of the route (haproxy-ingress Backend-scope keys).");
 
 const routeWafMode = z.enum(ROUTE_WAF_MODES).optional().describe("WAF mode of the route: deny, detect or off. Default: ingress.wafMode.");
+const RULE_ID_RANGE = `is not a CRS request detection rule id (${EXCLUDABLE_RULE_IDS.min}-${EXCLUDABLE_RULE_IDS.max}; initialization and blocking evaluation stay, wafMode turns a route's WAF off)`;
+const wafExclusions = z
+    .array(z
+        .number()
+        .int()
+        .min(EXCLUDABLE_RULE_IDS.min, { message: RULE_ID_RANGE })
+        .max(EXCLUDABLE_RULE_IDS.max, { message: RULE_ID_RANGE }))
+    .max(100)
+    .default([])
+    .describe("OWASP CRS rule ids the WAF skips for requests to this route's host and path only (e.g. 920420 for a content type CRS does not know).");
 const balanceAlgorithm = z.enum(BALANCE_ALGORITHMS).default("leastconn").describe("HAProxy balance algorithm.");
 
 export const httpRouteSchema = z.strictObject({
@@ -123,6 +134,7 @@ export const httpRouteSchema = z.strictObject({
     allowlist,
     allowNatEgress,
     wafMode: routeWafMode,
+    wafExclusions,
     balanceAlgorithm,
     tls: z.boolean().default(true).describe("Serve the host over TLS; plain HTTP redirects to HTTPS."),
     rewriteTarget: z.string().startsWith("/").optional().describe("Rewrite the matched path prefix to this path before it reaches the backend."),
@@ -183,6 +195,24 @@ export const stackConfigSchema = z.strictObject({
             wafImage: image.default("quay.io/jcmoraisjr/modsecurity-spoa:v0.14").describe("ModSecurity SPOA agent image."),
             wafReplicas: z.number().int().min(2).max(20).default(2).describe("ModSecurity agent replicas (at least 2)."),
             wafMode: z.enum(WAF_MODES).default("deny").describe("Default WAF mode of routes: deny blocks, detect only logs (deny in production)."),
+            waf: z
+                .strictObject({
+                    paranoiaLevel: z.number().int().min(1).max(4).default(1).describe("OWASP CRS paranoia level (1-4): higher levels run more rules and raise more false positives."),
+                    allowedMethods: z
+                        .array(z.enum(AGENT_METHODS))
+                        .min(1)
+                        .default([...DEFAULT_ALLOWED_METHODS])
+                        .refine((methods) => new Set(methods).size === methods.length, { message: "lists a method twice (each method once)" })
+                        .describe("HTTP methods the WAF lets through (CRS tx.allowed_methods); Cortex needs PUT, PATCH and DELETE for cart line items."),
+                    inboundAnomalyThreshold: z.number().int().min(1).max(10000).default(5).describe("CRS inbound anomaly score at which a request is blocked (5 = one critical match; raise it while tuning)."),
+                    crsVersion: z
+                        .string()
+                        .regex(CRS_VERSION, { message: "is not a CRS 3.3.x or 4.x release (e.g. 4.16.0)" })
+                        .optional()
+                        .describe("OWASP CRS release inside wafImage. Default: the release that image tag ships (v0.14: 4.16.0); required for other tags."),
+                })
+                .prefault({})
+                .describe("ModSecurity rules of the agent (a ConfigMap the agent loads)."),
             defaultCertificateSecret: z
                 .string()
                 .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, { message: "is not namespace/name of a Secret" })
@@ -211,6 +241,7 @@ export const stackConfigSchema = z.strictObject({
                     allowlist,
                     allowNatEgress,
                     wafMode: routeWafMode,
+                    wafExclusions,
                     balanceAlgorithm,
                     canary: canary.optional(),
                     timeouts: timeouts.optional(),

@@ -43,7 +43,7 @@ describe("config validation", () => {
         {
             name: "an unknown key",
             mutate: (v) => { v.routes.cortex.hostname = "x"; },
-            expected: "  routes.cortex.hostname: unknown key (allowed: host, path, image, service, replicas, healthPath, allowlist, allowNatEgress, wafMode, balanceAlgorithm, canary, timeouts)",
+            expected: "  routes.cortex.hostname: unknown key (allowed: host, path, image, service, replicas, healthPath, allowlist, allowNatEgress, wafMode, wafExclusions, balanceAlgorithm, canary, timeouts)",
         },
         {
             name: "an unknown top-level key",

@@ -99,7 +99,7 @@ describe("RBAC", () => {
 
 describe("WAF agent", () => {
     it("runs the pinned image on 12345 with probes", () => {
-        const spec = wafDeploymentSpec({ image: "quay.io/jcmoraisjr/modsecurity-spoa:v0.14", replicas: 2 }) as any;
+        const spec = wafDeploymentSpec({ image: "quay.io/jcmoraisjr/modsecurity-spoa:v0.14", replicas: 2, configMapName: "modsecurity-spoa-0123456789", configFiles: ["engine.conf"] }) as any;
         const container = spec.template.spec.containers[0];
         assert.equal(spec.replicas, 2);
         assert.deepEqual(container.ports, [{ name: "spop", containerPort: 12345, protocol: "TCP" }]);

@@ -15,6 +15,7 @@ import {
     controllerServiceSpec,
 } from "./controllerManifests";
 import { INGRESS_CLASS, INGRESS_CONTROLLER } from "./keys";
+import { wafConfigFiles, wafConfigHash, type WafConfigInput } from "./wafConfig";
 import { WAF_LABELS, WAF_NAME, WAF_PORT, wafDeploymentSpec, wafServiceSpec } from "./wafManifests";
 
 export interface IngressControllerArgs {
@@ -32,6 +33,8 @@ export interface IngressControllerArgs {
     readonly wafReplicas: number;
     /** Default `waf-mode` of WAF-enabled paths. @default "deny" */
     readonly wafMode: "deny" | "detect";
+    /** The agent's ModSecurity settings and per-route exclusions (wafConfigInput). */
+    readonly wafConfig: WafConfigInput;
     /** Default certificate: PEM pair (secret Outputs), an existing Secret `namespace/name`, or none (self-signed). */
     readonly defaultCertificate?: { readonly certificate: pulumi.Input<string>; readonly privateKey: pulumi.Input<string> } | { readonly existingSecret: string };
     /** Published in every Ingress's status: the NLB's DNS name. */
@@ -68,9 +71,23 @@ export class IngressController extends pulumi.ComponentResource {
         }, options);
         const inNamespace = { ...options, dependsOn: [namespace] };
 
+        // Named after its content: a change creates a new ConfigMap, which changes the pod template
+        // (a rolling update that keeps the old agents until the new ones load the files), and Pulumi
+        // deletes the old one after the Deployment has rolled.
+        const wafFiles = wafConfigFiles(args.wafConfig);
+        const wafConfigMap = new k8s.core.v1.ConfigMap(`${name}-waf-config`, {
+            metadata: { name: `${WAF_NAME}-${wafConfigHash(wafFiles)}`, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },
+            immutable: true,
+            data: Object.fromEntries(wafFiles.map((file) => [file.name, file.content])),
+        }, inNamespace);
         const wafDeployment = new k8s.apps.v1.Deployment(`${name}-waf`, {
             metadata: { name: WAF_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },
-            spec: wafDeploymentSpec({ image: args.wafImage, replicas: args.wafReplicas }),
+            spec: wafConfigMap.metadata.name.apply((configMapName) => wafDeploymentSpec({
+                image: args.wafImage,
+                replicas: args.wafReplicas,
+                configMapName,
+                configFiles: wafFiles.map((file) => file.name),
+            })),
         }, inNamespace);
         new k8s.policy.v1.PodDisruptionBudget(`${name}-waf`, {
             metadata: { name: WAF_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },

@@ -38,6 +38,8 @@ export function controllerConfigData(input: ControllerConfigInput): Record<Globa
         [GlobalKey.statsPort]: String(CONTROLLER_PORTS.stats.containerPort),
         [GlobalKey.prometheusPort]: String(CONTROLLER_PORTS.haproxyMetrics.containerPort),
         [GlobalKey.modsecurityEndpoints]: input.modsecurityEndpoints,
+        // Without a verdict in time the request passes: haproxy-ingress v0.16.1 haproxy.tmpl denies only
+        // on txn.modsec.code > 0 (README "Fail-open when the agent is down or slow").
         [GlobalKey.modsecurityTimeoutProcessing]: "1s",
         [IngressKey.wafMode]: input.wafMode,
         [GlobalKey.balanceAlgorithm]: input.balanceAlgorithm,
