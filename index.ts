@@ -11,6 +11,8 @@ import { IngressController } from "./components/haproxy/controller";
 import { wafConfigInput } from "./components/haproxy/wafConfig";
 import { Routes } from "./components/routes/routes";
 import { protectProductionState } from "./components/protection";
+import { ClusterNetworkPolicies } from "./components/security/networkPolicies";
+import { apiServerServiceAddress } from "./components/security/networkPolicyManifests";
 
 /**
  * One environment's edge: config → model → route table → components → outputs.
@@ -89,7 +91,7 @@ export = async () => {
         production: model.isProduction,
     });
 
-    new Routes(name, {
+    const routes = new Routes(name, {
         provider: cluster.provider,
         routeTable: table,
         natPublicIps: network.natPublicIps,
@@ -101,6 +103,16 @@ export = async () => {
             adminPassword: model.secrets.activemqAdminPassword,
             brokerPassword: model.secrets.activemqBrokerPassword,
         },
+    });
+
+    new ClusterNetworkPolicies(name, {
+        provider: cluster.provider,
+        routeTable: table,
+        namespaces: new Map([[controller.namespace, controller.namespaceResource], ...routes.namespaces]),
+        vpcCidrs: network.cidrBlocks,
+        apiServerAddress: cluster.serviceIpv4Cidr.apply(apiServerServiceAddress),
+        metricsScraperNamespaces: model.ingress.metricsScraperNamespaces,
+        activemqClients: model.activemq.inClusterClients,
     });
 
     const scheme = (tls: boolean): string => (tls ? "https" : "http");

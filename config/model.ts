@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { crsVersionOfImage } from "../components/haproxy/wafConfig";
-import type { RouteTable } from "./routeTable";
+import { CORTEX, type RouteTable } from "./routeTable";
 import type { Environment, StackConfig } from "./schema";
 
 /** The validated, defaulted model of one environment that `index.ts` hands to the components. */
@@ -28,6 +28,8 @@ export interface EdgeModel {
         readonly image: string;
         readonly storageGiB: number;
         readonly replicas: 1;
+        /** Namespaces whose pods may connect to the broker's OpenWire port directly. */
+        readonly inClusterClients: readonly string[];
     };
     readonly secrets: {
         /** Default certificate, when given as config secrets. */
@@ -68,7 +70,13 @@ export function buildModel(config: StackConfig, routeTable: RouteTable, project:
         dnsZoneName: config.dns.zoneName,
         ...(config.deployRunner ? { deployRunner: config.deployRunner } : {}),
         routeTable,
-        activemq: { image: config.routes.activemq.image, storageGiB: config.routes.activemq.storageGiB, replicas: 1 },
+        activemq: {
+            image: config.routes.activemq.image,
+            storageGiB: config.routes.activemq.storageGiB,
+            replicas: 1,
+            // Cortex talks JMS to the broker, wherever its pods run.
+            inClusterClients: config.routes.activemq.inClusterClients ?? [config.routes.cortex.service?.namespace ?? CORTEX.namespace],
+        },
         secrets: {
             ...(tlsCertificate !== undefined && tlsPrivateKey !== undefined
                 ? { tls: { certificate: pulumi.secret(tlsCertificate), privateKey: pulumi.secret(tlsPrivateKey) } }

@@ -326,8 +326,8 @@ describe("dev plan: routes", () => {
     it("deploys Cortex with probes and a PDB, and ActiveMQ with a retained volume and secret passwords", () => {
         const cortex = q.kubernetes(DEPLOYMENT, "cortex", "cortex");
         const container = field<Record<string, any>[]>(cortex, "spec.template.spec.containers")[0]!;
-        assert.equal(container.readinessProbe.httpGet.path, "/cortex/healthcheck");
-        assert.ok(container.livenessProbe);
+        assert.equal(container.readinessProbe.httpGet.path, "/cortex/healthcheck/readiness");
+        assert.equal(container.livenessProbe.httpGet.path, "/cortex/healthcheck/liveness");
         q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "cortex", "cortex");
         const broker = q.kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq");
         const claim = field<{ spec: { storageClassName: string; resources: { requests: { storage: string } } } }[]>(broker, "spec.volumeClaimTemplates")[0]!;
