@@ -146,7 +146,7 @@ for (const stack of ["dev", "production"]) {
             assert.equal(agentPort, 12345);
         });
 
-        it("admits Cortex's namespace to ActiveMQ's OpenWire port, and lets Cortex reach it", () => {
+        it("admits Cortex's namespace to ActiveMQ's OpenWire port, and lets Cortex reach it and its configured database only", () => {
             const broker = policy(q(), "activemq", "activemq");
             assert.deepEqual(broker.ingress![1], {
                 from: [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["cortex"] }] } }],
@@ -154,7 +154,12 @@ for (const stack of ["dev", "production"]) {
             });
             assert.deepEqual(broker.egress, []);
             const brokerPods = field<Record<string, string>>(q().kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq"), "spec.template.metadata.labels");
-            assert.deepEqual(policy(q(), "cortex", "cortex").egress![0], { to: [{ namespaceSelector: inNamespace("activemq"), podSelector: { matchLabels: brokerPods } }], ports: tcp(61616) });
+            const configured = (JSON.parse(readStackFile(stack).config[`${PROJECT}:routes`]!) as { cortex: { egress: { cidr: string; ports: number[] }[] } }).cortex.egress;
+            assert.deepEqual(policy(q(), "cortex", "cortex").egress, [
+                { to: [{ namespaceSelector: inNamespace("activemq"), podSelector: { matchLabels: brokerPods } }], ports: tcp(61616) },
+                ...configured.map((rule) => ({ to: [{ ipBlock: { cidr: rule.cidr } }], ports: tcp(...rule.ports) })),
+            ], "ActiveMQ and the stack's configured database, nothing else");
+            assert.equal(configured.length, 1);
         });
 
         it("labels each namespace enforce restricted exactly when all its pods meet Restricted, naming the pods that do not", () => {
