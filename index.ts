@@ -5,6 +5,7 @@ import { CONTROLLER_PORTS } from "./config/routeTable";
 import { Cluster } from "./components/aws/cluster";
 import { DeployRunner } from "./components/aws/deployRunner";
 import { DnsRecords } from "./components/aws/dns";
+import { listenerSources } from "./components/aws/listenerSources";
 import { IngressLoadBalancer } from "./components/aws/loadBalancer";
 import { Network } from "./components/aws/network";
 import { IngressController } from "./components/haproxy/controller";
@@ -62,6 +63,9 @@ export = async () => {
         publicSubnetIds: network.publicSubnetIds,
         publicIngress: network.publicIngress,
         publicPorts: table.publicPorts,
+        listenerSources: listenerSources(table),
+        natPublicIps: network.natPublicIps,
+        natGatewayCount: network.natGatewayCount,
         healthCheck: CONTROLLER_PORTS.healthz,
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,
         nodeAutoScalingGroupName: cluster.nodeAutoScalingGroupNames.apply((names) => names[0] ?? ""),

@@ -46,6 +46,17 @@ function crsVersionOf(image: string): string {
     return version;
 }
 
+/** One NAT gateway per AZ in production, one shared elsewhere, unless set. */
+export function natGatewayMode(config: StackConfig): "single" | "perAz" {
+    return config.network.natGateways ?? (config.environment === "production" ? "perAz" : "single");
+}
+
+/** NAT gateways the program creates: none in an existing VPC. */
+export function natGatewayCount(config: StackConfig): number {
+    if (config.network.existing) return 0;
+    return natGatewayMode(config) === "perAz" ? config.network.availabilityZones : 1;
+}
+
 /** Applies the tier defaults and wraps secret values as secret Outputs. */
 export function buildModel(config: StackConfig, routeTable: RouteTable, project: string, stack: string): EdgeModel {
     const isProduction = config.environment === "production";
@@ -58,7 +69,7 @@ export function buildModel(config: StackConfig, routeTable: RouteTable, project:
         network: {
             cidr: config.network.cidr,
             availabilityZones: config.network.availabilityZones,
-            natGateways: config.network.natGateways ?? (isProduction ? "perAz" : "single"),
+            natGateways: natGatewayMode(config),
             ...(config.network.existing ? { existing: config.network.existing } : {}),
         },
         cluster: config.cluster,

@@ -179,6 +179,14 @@ describe("config validation", () => {
             expected: "  routes.cortex.envFrom[0]: needs exactly one of configMap and secret",
         },
         {
+            name: "TCP allowlists with more entries than the NLB's security group can hold",
+            mutate: (v) => {
+                v.routes.activemq.allowlist = Array.from({ length: 40 }, (_, index) => `10.${index}.0.0/16`);
+                v.routes.additional = [{ protocol: "tcp", name: "redis", port: 6379, service: { namespace: "cache", name: "redis", port: 6379 }, allowlist: [...Array.from({ length: 19 }, (_, index) => `10.${100 + index}.0.0/16`), "2001:db8::/32"], allowNatEgress: true }];
+            },
+            expected: "  routes: needs 62 inbound rules on the NLB's security group: 80, 443, and one per IPv4 allowlist entry and NAT address of each TCP route (at most 60, AWS's default quota per security group: shorten the TCP routes' allowlists)",
+        },
+        {
             name: "a scraper namespace that is no namespace name",
             mutate: (v) => { v.ingress = { metricsScraperNamespaces: ["Monitoring"] }; },
             expected: "  ingress.metricsScraperNamespaces[0]: is not a DNS label (a-z, 0-9 and \"-\", 1-63 characters, starting and ending alphanumeric)",

@@ -28,6 +28,8 @@ export class Network extends pulumi.ComponentResource {
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** Public addresses of the NAT gateways (empty for an existing VPC): the cluster's egress addresses. */
     readonly natPublicIps: pulumi.Output<string[]>;
+    /** How many NAT gateways (and addresses) there are, known before they exist. */
+    readonly natGatewayCount: number;
     /** What an internet-facing load balancer needs in the public subnets: the internet gateway and its routes (none for an existing VPC). */
     readonly publicIngress: readonly pulumi.Resource[];
     /** What private subnets need before a node can reach ECR and the EKS API: their NAT routes (none for an existing VPC). */
@@ -43,6 +45,7 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = pulumi.output([...args.existing.publicSubnetIds]);
             this.privateSubnetIds = pulumi.output([...args.existing.privateSubnetIds]);
             this.natPublicIps = pulumi.output([]);
+            this.natGatewayCount = 0;
             this.publicIngress = [];
             this.privateEgress = [];
             this.registerOutputs({ vpcId: this.vpcId });
@@ -106,6 +109,7 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = pulumi.all(publicSubnets.map((subnet) => subnet.id));
         this.privateSubnetIds = pulumi.all(privateSubnets.map((subnet) => subnet.id));
         this.natPublicIps = pulumi.all(natGateways.map((nat) => nat.publicIp));
+        this.natGatewayCount = natCount;
         this.publicIngress = publicIngress;
         this.privateEgress = privateEgress;
         this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, natPublicIps: this.natPublicIps });
