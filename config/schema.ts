@@ -124,7 +124,14 @@ const egressRule = z
 const egress = z
     .array(egressRule)
     .default([])
-    .describe("Where the pods may connect besides DNS (NetworkPolicy egress); nowhere else.");
+    .describe("Where the pods may connect besides DNS and, in an in-cluster client namespace, ActiveMQ (NetworkPolicy egress); nowhere else.");
+
+/** A non-negative Kubernetes quantity (apimachinery pkg/api/resource/quantity.go grammar). */
+const quantity = z
+    .string()
+    .regex(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/, {
+        message: "is not a Kubernetes quantity (a number with an optional suffix, e.g. 500m, 3, 4608Mi, 5Gi)",
+    });
 
 const image = z
     .string()
@@ -319,8 +326,8 @@ export const stackConfigSchema = z.strictObject({
                     replicas: z.number().int().min(1).max(50).optional().describe("Cortex replicas. Default: 2 (3 in production)."),
                     livenessPath: z.string().startsWith("/").default("/cortex/healthcheck/liveness").describe("HTTP path of the liveness probe (Elastic Path health monitoring: restarts the pod when it fails)."),
                     readinessPath: z.string().startsWith("/").default("/cortex/healthcheck/readiness").describe("HTTP path of the readiness probe (Elastic Path health monitoring: also checks the database pool)."),
-                    cpu: z.string().optional().describe("CPU request. Default: 500m (3 in production), Elastic Path's non-production and production-like figures."),
-                    memory: z.string().optional().describe("Memory request and limit. Default: 4608Mi (5120Mi in production), Elastic Path's figures."),
+                    cpu: quantity.optional().describe("CPU request. Default: 500m (3 in production), Elastic Path's non-production and production-like figures."),
+                    memory: quantity.optional().describe("Memory request and limit. Default: 4608Mi (5120Mi in production), Elastic Path's figures."),
                     env: z.array(envVar).default([]).describe("Environment variables: database, JMS and search settings, secrets by reference."),
                     envFrom: z.array(envFromSource).default([]).describe("ConfigMaps and Secrets whose keys become environment variables."),
                     egress,

@@ -187,6 +187,11 @@ describe("config validation", () => {
             expected: "  routes: needs 62 inbound rules on the NLB's security group: 80, 443, and one per IPv4 allowlist entry and NAT address of each TCP route (at most 60, AWS's default quota per security group: shorten the TCP routes' allowlists)",
         },
         {
+            name: "a Cortex memory that is no Kubernetes quantity",
+            mutate: (v) => { v.routes.cortex.memory = "4.5 GB"; },
+            expected: "  routes.cortex.memory: is not a Kubernetes quantity (a number with an optional suffix, e.g. 500m, 3, 4608Mi, 5Gi)",
+        },
+        {
             name: "a scraper namespace that is no namespace name",
             mutate: (v) => { v.ingress = { metricsScraperNamespaces: ["Monitoring"] }; },
             expected: "  ingress.metricsScraperNamespaces[0]: is not a DNS label (a-z, 0-9 and \"-\", 1-63 characters, starting and ending alphanumeric)",
