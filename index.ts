@@ -5,12 +5,15 @@ import { CONTROLLER_PORTS } from "./config/routeTable";
 import { Cluster } from "./components/aws/cluster";
 import { DeployRunner } from "./components/aws/deployRunner";
 import { DnsRecords } from "./components/aws/dns";
+import { listenerSources } from "./components/aws/listenerSources";
 import { IngressLoadBalancer } from "./components/aws/loadBalancer";
 import { Network } from "./components/aws/network";
 import { IngressController } from "./components/haproxy/controller";
 import { wafConfigInput } from "./components/haproxy/wafConfig";
 import { Routes } from "./components/routes/routes";
 import { protectProductionState } from "./components/protection";
+import { ClusterNetworkPolicies } from "./components/security/networkPolicies";
+import { apiServerServiceAddress } from "./components/security/networkPolicyManifests";
 
 /**
  * One environment's edge: config → model → route table → components → outputs.
@@ -60,6 +63,9 @@ export = async () => {
         publicSubnetIds: network.publicSubnetIds,
         publicIngress: network.publicIngress,
         publicPorts: table.publicPorts,
+        listenerSources: listenerSources(table),
+        natPublicIps: network.natPublicIps,
+        natGatewayCount: network.natGatewayCount,
         healthCheck: CONTROLLER_PORTS.healthz,
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,
         nodeAutoScalingGroupName: cluster.nodeAutoScalingGroupNames.apply((names) => names[0] ?? ""),
@@ -89,7 +95,7 @@ export = async () => {
         production: model.isProduction,
     });
 
-    new Routes(name, {
+    const routes = new Routes(name, {
         provider: cluster.provider,
         routeTable: table,
         natPublicIps: network.natPublicIps,
@@ -101,6 +107,16 @@ export = async () => {
             adminPassword: model.secrets.activemqAdminPassword,
             brokerPassword: model.secrets.activemqBrokerPassword,
         },
+    });
+
+    new ClusterNetworkPolicies(name, {
+        provider: cluster.provider,
+        routeTable: table,
+        namespaces: new Map([[controller.namespace, controller.namespaceResource], ...routes.namespaces]),
+        vpcCidrs: network.cidrBlocks,
+        apiServerAddress: cluster.serviceIpv4Cidr.apply(apiServerServiceAddress),
+        metricsScraperNamespaces: model.ingress.metricsScraperNamespaces,
+        activemqClients: model.activemq.inClusterClients,
     });
 
     const scheme = (tls: boolean): string => (tls ? "https" : "http");

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { crsVersionOfImage } from "../components/haproxy/wafConfig";
-import type { RouteTable } from "./routeTable";
+import { CORTEX, type RouteTable } from "./routeTable";
 import type { Environment, StackConfig } from "./schema";
 
 /** The validated, defaulted model of one environment that `index.ts` hands to the components. */
@@ -28,6 +28,8 @@ export interface EdgeModel {
         readonly image: string;
         readonly storageGiB: number;
         readonly replicas: 1;
+        /** Namespaces whose pods may connect to the broker's OpenWire port directly. */
+        readonly inClusterClients: readonly string[];
     };
     readonly secrets: {
         /** Default certificate, when given as config secrets. */
@@ -44,6 +46,17 @@ function crsVersionOf(image: string): string {
     return version;
 }
 
+/** One NAT gateway per AZ in production, one shared elsewhere, unless set. */
+export function natGatewayMode(config: StackConfig): "single" | "perAz" {
+    return config.network.natGateways ?? (config.environment === "production" ? "perAz" : "single");
+}
+
+/** NAT gateways the program creates: none in an existing VPC. */
+export function natGatewayCount(config: StackConfig): number {
+    if (config.network.existing) return 0;
+    return natGatewayMode(config) === "perAz" ? config.network.availabilityZones : 1;
+}
+
 /** Applies the tier defaults and wraps secret values as secret Outputs. */
 export function buildModel(config: StackConfig, routeTable: RouteTable, project: string, stack: string): EdgeModel {
     const isProduction = config.environment === "production";
@@ -56,7 +69,7 @@ export function buildModel(config: StackConfig, routeTable: RouteTable, project:
         network: {
             cidr: config.network.cidr,
             availabilityZones: config.network.availabilityZones,
-            natGateways: config.network.natGateways ?? (isProduction ? "perAz" : "single"),
+            natGateways: natGatewayMode(config),
             ...(config.network.existing ? { existing: config.network.existing } : {}),
         },
         cluster: config.cluster,
@@ -68,7 +81,13 @@ export function buildModel(config: StackConfig, routeTable: RouteTable, project:
         dnsZoneName: config.dns.zoneName,
         ...(config.deployRunner ? { deployRunner: config.deployRunner } : {}),
         routeTable,
-        activemq: { image: config.routes.activemq.image, storageGiB: config.routes.activemq.storageGiB, replicas: 1 },
+        activemq: {
+            image: config.routes.activemq.image,
+            storageGiB: config.routes.activemq.storageGiB,
+            replicas: 1,
+            // Cortex talks JMS to the broker, wherever its pods run.
+            inClusterClients: config.routes.activemq.inClusterClients ?? [config.routes.cortex.service?.namespace ?? CORTEX.namespace],
+        },
         secrets: {
             ...(tlsCertificate !== undefined && tlsPrivateKey !== undefined
                 ? { tls: { certificate: pulumi.secret(tlsCertificate), privateKey: pulumi.secret(tlsPrivateKey) } }

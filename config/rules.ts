@@ -1,6 +1,8 @@
 import { isWorldOpen, parseCidr } from "./cidr";
+import { inboundRuleCount, listenerSources, SECURITY_GROUP_INBOUND_RULES } from "../components/aws/listenerSources";
 import { subnetLayoutProblem } from "../components/aws/subnetLayout";
 import { crsVersionOfImage } from "../components/haproxy/wafConfig";
+import { natGatewayCount } from "./model";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -23,7 +25,18 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
         ...tlsProblems(config),
         ...wafProblems(config, table),
         ...productionProblems(config, table),
+        ...listenerRuleProblems(config, table),
     ];
+}
+
+/** The NLB's security group holds one inbound rule per listener port and source. */
+function listenerRuleProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
+    const rules = inboundRuleCount(listenerSources(table), natGatewayCount(config));
+    if (rules <= SECURITY_GROUP_INBOUND_RULES) return [];
+    return [{
+        key: "routes",
+        message: `needs ${rules} inbound rules on the NLB's security group: 80, 443, and one per IPv4 allowlist entry and NAT address of each TCP route (at most ${SECURITY_GROUP_INBOUND_RULES}, AWS's default quota per security group: shorten the TCP routes' allowlists)`,
+    }];
 }
 
 function networkProblems(config: StackConfig): ConfigProblem[] {

@@ -82,6 +82,7 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
     "kubernetes:networking.k8s.io/v1:IngressClass": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 1,
     // @pulumi/kubernetes Service await: waits for its Endpoints, then "wait 10 seconds for any stragglers".
     "kubernetes:core/v1:Service": 10,

@@ -54,12 +54,13 @@ describe("controller Deployment", () => {
         assert.equal(spec.template.spec.terminationGracePeriodSeconds, CONTROLLER_TERMINATION_GRACE_SECONDS);
     });
 
-    it("passes the ConfigMap, class and default certificate", () => {
+    it("passes the ConfigMap, class and default certificate, with profiling off", () => {
         assert.deepEqual(container.args, [
             "--configmap=ingress-controller/haproxy-ingress",
             "--ingress-class=haproxy",
             "--sort-backends",
             "--watch-gateway=false",
+            "--profiling=false",
             "--default-ssl-certificate=ingress-controller/default-tls",
         ]);
     });

@@ -67,6 +67,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly provider: k8s.Provider;
     /** What a PersistentVolumeClaim needs before it can bind: the EBS CSI add-on. */
     readonly storageReady: pulumi.Resource[];
+    /** The service range EKS assigned (10.100.0.0/16 or 172.20.0.0/16 unless set), which holds the `kubernetes` Service's address. */
+    readonly serviceIpv4Cidr: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:aws:Cluster", name, {}, opts);
@@ -207,6 +209,7 @@ export class Cluster extends pulumi.ComponentResource {
             .apply((resources) => resources.flatMap((resource) => (resource.autoscalingGroups ?? []).map((asg) => asg.name ?? "")).filter((asgName) => asgName !== ""));
         this.clusterName = cluster.eksCluster.name;
         this.apiSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.serviceIpv4Cidr = cluster.eksCluster.apply((eksCluster) => eksCluster.kubernetesNetworkConfig).apply((config) => config.serviceIpv4Cidr);
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.registerOutputs({ clusterName: this.clusterName, nodeSecurityGroupId: this.nodeSecurityGroupId });
     }

@@ -141,6 +141,8 @@ export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.
         `--ingress-class=${INGRESS_CLASS}`,
         "--sort-backends",
         "--watch-gateway=false",
+        // /debug/pprof on the healthz port (10254) is on by default (command-line.md "Stats"; options.go).
+        "--profiling=false",
         ...(input.defaultCertificate ? [`--default-ssl-certificate=${input.defaultCertificate}`] : []),
         ...(input.publishAddress ? [`--publish-address=${input.publishAddress}`] : []),
     ];
