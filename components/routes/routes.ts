@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
 import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
+import { ACTIVEMQ_CREDENTIALS_SECRET, ACTIVEMQ_RESOURCE_NAMES, namespaceResourceName, routeResourceNames } from "./names";
 import {
     ACTIVEMQ_STORAGE_CLASS,
     activemqServiceSpec,
@@ -50,7 +51,7 @@ export class Routes extends pulumi.ComponentResource {
         const namespaceFor = (namespace: string): k8s.core.v1.Namespace => {
             let resource = namespaces.get(namespace);
             if (!resource) {
-                resource = new k8s.core.v1.Namespace(`${namespace}-ns`, {
+                resource = new k8s.core.v1.Namespace(namespaceResourceName(namespace), {
                     metadata: { name: namespace, labels: { ...MANAGED, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } },
                 }, options);
                 namespaces.set(namespace, resource);
@@ -63,17 +64,18 @@ export class Routes extends pulumi.ComponentResource {
             if (!route.workload) continue;
             const namespace = namespaceFor(route.namespace);
             const inNamespace = { ...options, dependsOn: [namespace] };
+            const names = routeResourceNames(route);
             const metadata = { name: route.backend.name, namespace: route.namespace, labels: { ...MANAGED, ...appLabels(route.backend.name) } };
-            const deployment = new k8s.apps.v1.Deployment(`${route.name}-deployment`, { metadata, spec: webDeploymentSpec(route.backend.name, route.workload, "stable") }, inNamespace);
+            const deployment = new k8s.apps.v1.Deployment(names.deployment.resourceName, { metadata, spec: webDeploymentSpec(route.backend.name, route.workload, "stable") }, inNamespace);
             if (route.workload.canaryImage) {
-                new k8s.apps.v1.Deployment(`${route.name}-canary`, {
-                    metadata: { ...metadata, name: `${route.backend.name}-canary` },
+                new k8s.apps.v1.Deployment(names.canary.resourceName, {
+                    metadata: { ...metadata, name: names.canary.objectName },
                     spec: webDeploymentSpec(route.backend.name, route.workload, "canary"),
                 }, inNamespace);
             }
-            const service = new k8s.core.v1.Service(`${route.name}-service`, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
+            const service = new k8s.core.v1.Service(names.service.resourceName, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
             if (route.workload.replicas >= 2) {
-                new k8s.policy.v1.PodDisruptionBudget(`${route.name}-pdb`, {
+                new k8s.policy.v1.PodDisruptionBudget(names.pdb.resourceName, {
                     metadata,
                     spec: { maxUnavailable: 1, selector: { matchLabels: appLabels(route.backend.name) } },
                 }, inNamespace);
@@ -84,8 +86,8 @@ export class Routes extends pulumi.ComponentResource {
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
         const inActivemq = { ...options, dependsOn: [activemqNamespace] };
         const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
-        const credentials = new k8s.core.v1.Secret("activemq-credentials", {
-            metadata: { name: "activemq-credentials", namespace: ACTIVEMQ.namespace, labels: activemqLabels },
+        const credentials = new k8s.core.v1.Secret(ACTIVEMQ_RESOURCE_NAMES.credentials, {
+            metadata: { name: ACTIVEMQ_CREDENTIALS_SECRET, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             type: "Opaque",
             stringData: {
                 adminUser: "admin",
@@ -94,7 +96,7 @@ export class Routes extends pulumi.ComponentResource {
                 brokerPassword: pulumi.secret(args.activemq.brokerPassword),
             },
         }, inActivemq);
-        const storageClass = new k8s.storage.v1.StorageClass("activemq-storage", {
+        const storageClass = new k8s.storage.v1.StorageClass(ACTIVEMQ_RESOURCE_NAMES.storageClass, {
             metadata: { name: ACTIVEMQ_STORAGE_CLASS, labels: MANAGED },
             provisioner: "ebs.csi.aws.com",
             parameters: { type: "gp3", encrypted: "true" },
@@ -102,21 +104,22 @@ export class Routes extends pulumi.ComponentResource {
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
         }, options);
-        const activemqService = new k8s.core.v1.Service("activemq-service", {
+        const activemqService = new k8s.core.v1.Service(ACTIVEMQ_RESOURCE_NAMES.service, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqServiceSpec(),
         }, inActivemq);
-        const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
+        const broker = new k8s.apps.v1.StatefulSet(ACTIVEMQ_RESOURCE_NAMES.broker, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
-            spec: activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: "activemq-credentials" }),
+            spec: activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: ACTIVEMQ_CREDENTIALS_SECRET }),
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
         }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
-            new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
+            const names = routeResourceNames(route);
+            new k8s.networking.v1.Ingress(names.ingress.resourceName, {
                 metadata: {
-                    name: route.name,
+                    name: names.ingress.objectName,
                     namespace: route.namespace,
                     labels: MANAGED,
                     annotations: allowlistWithNat(route, args.natPublicIps).apply(annotations),
