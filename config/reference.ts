@@ -104,3 +104,33 @@ export function withReference(readme: string): string {
     if (start < 0 || end < start) throw new Error(`README.md has no ${REFERENCE_START} … ${REFERENCE_END} section`);
     return `${readme.slice(0, start + REFERENCE_START.length)}\n${referenceTable()}\n${readme.slice(end)}`;
 }
+
+export interface ProjectConfigDeclaration {
+    readonly type: "string" | "integer" | "boolean" | "array" | "object";
+    readonly description: string;
+    readonly secret?: true;
+    readonly default?: Record<string, never>;
+}
+
+/**
+ * Pulumi.yaml's `config:` block as the schema implies it (a test keeps the file equal to this). Pulumi's CLI
+ * then refuses a missing required key and a plain-text `secret: true` key before the program starts
+ * (pkg/workspace/config.go mergeConfig, validateStackConfigValue). Every declared key without a default is
+ * required, and a default is stored in plain text, which `secret: true` then refuses: so the optional secrets
+ * (tlsCertificate, tlsPrivateKey) cannot be declared, and optional sections are declared with the default {}.
+ */
+export function projectConfigDeclarations(): Record<string, ProjectConfigDeclaration> {
+    const jsonSchema = z.toJSONSchema(stackConfigSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+    const secret = new Set<string>(SECRET_KEYS);
+    const declarations: Record<string, ProjectConfigDeclaration> = {};
+    for (const [key, property] of Object.entries(jsonSchema.properties ?? {})) {
+        const type = property.type === "object" || property.type === "array" || property.type === "integer" || property.type === "boolean" ? property.type : "string";
+        const description = property.description ?? "";
+        if ((jsonSchema.required ?? []).includes(key)) {
+            declarations[key] = { type, description, ...(secret.has(key) ? { secret: true as const } : {}) };
+        } else if (type === "object") {
+            declarations[key] = { type, description, default: {} };
+        }
+    }
+    return declarations;
+}
