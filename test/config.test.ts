@@ -8,10 +8,10 @@ import { programConfig, raw, validValues } from "./fixtures";
 
 type Mutation = (values: Record<string, any>) => void;
 
-function problemsOf(mutate: Mutation, secretKeys?: ReadonlySet<string>): string {
+function problemsOf(mutate: Mutation): string {
     const values = structuredClone(validValues()) as Record<string, any>;
     mutate(values);
-    const result = validateStackConfig(raw(values, secretKeys));
+    const result = validateStackConfig(raw(values));
     assert.equal(result.ok, false, "expected the config to be rejected");
     return result.ok ? "" : formatProblems(result.problems);
 }
@@ -52,22 +52,22 @@ describe("config validation", () => {
         },
         {
             name: "a duplicate host and path",
-            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "shadow", host: "api.example.com", path: "/cortex", service: { namespace: "x", name: "y", port: 80 }, allowlist: ["10.0.0.0/8"] }]; },
-            expected: "  routes.additional[0]: host and path api.example.com/cortex are already routed by routes.cortex (one route per host, path and path type)",
+            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "shadow", host: "api.example.com", path: "/cortex", service: { namespace: "x", name: "y", port: 80 }, allowlist: ["198.51.100.0/24"] }]; },
+            expected: "  routes.additional[0]: host and path api.example.com/cortex are already routed by routes.cortex (one route per host, path and path type; a trailing slash does not make a Prefix path different)",
         },
         {
             name: "a duplicate TCP port",
-            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "second-mq", port: 61616, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["10.0.0.0/8"] }]; },
+            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "second-mq", port: 61616, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["198.51.100.0/24"] }]; },
             expected: "  routes.additional[0].port: 61616 is already used by routes.activemq (one TCP route per port)",
         },
         {
             name: "a TCP port of the controller itself",
-            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "clash", port: 8443, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["10.0.0.0/8"] }]; },
+            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "clash", port: 8443, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["198.51.100.0/24"] }]; },
             expected: "  routes.additional[0].port: 8443 is a port of the controller itself (not 8080, 8443, 10253, 1936, 10254, 9101)",
         },
         {
             name: "the TCP port of HAProxy's Prometheus exporter",
-            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "clash", port: 9101, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["10.0.0.0/8"] }]; },
+            mutate: (v) => { v.routes.additional = [{ protocol: "tcp", name: "clash", port: 9101, service: { namespace: "x", name: "y", port: 1 }, allowlist: ["198.51.100.0/24"] }]; },
             expected: "  routes.additional[0].port: 9101 is a port of the controller itself (not 8080, 8443, 10253, 1936, 10254, 9101)",
         },
         {
@@ -88,7 +88,7 @@ describe("config validation", () => {
         {
             name: "an image pinned to latest",
             mutate: (v) => { v.ingress = { controllerImage: "quay.io/jcmoraisjr/haproxy-ingress:latest" }; },
-            expected: "  ingress.controllerImage: uses the tag \"latest\" (pin a version tag)",
+            expected: "  ingress.controllerImage: uses the tag \"latest\" (pin a version tag or a digest)",
         },
         {
             name: "a single controller replica",
@@ -97,7 +97,7 @@ describe("config validation", () => {
         },
         {
             name: "a route with neither service nor workload",
-            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "empty", host: "e.example.com", allowlist: ["10.0.0.0/8"] }]; },
+            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "empty", host: "e.example.com", allowlist: ["198.51.100.0/24"] }]; },
             expected: "  routes.additional[0]: needs exactly one of service and workload (service routes to an existing Service, workload deploys one)",
         },
         {
@@ -117,7 +117,7 @@ describe("config validation", () => {
         },
         {
             name: "a workload in a namespace the program owns",
-            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "api2", namespace: "ingress-controller", host: "a.example.com", workload: { image: "r.example.com/a:1" }, allowlist: ["10.0.0.0/8"] }]; },
+            mutate: (v) => { v.routes.additional = [{ protocol: "http", name: "api2", namespace: "ingress-controller", host: "a.example.com", workload: { image: "r.example.com/a:1" }, allowlist: ["198.51.100.0/24"] }]; },
             expected: "  routes.additional[0].namespace: is ingress-controller, a namespace this program or Kubernetes owns (not ingress-controller, activemq, cortex, kube-system, kube-public, kube-node-lease, default)",
         },
         {
@@ -143,12 +143,6 @@ describe("config validation", () => {
         it(`rejects ${name}`, () => assert.equal(problemsOf(mutate), expected));
     }
 
-    it("rejects a secret set in plain text, without echoing it", () => {
-        const message = problemsOf(() => undefined, new Set(["activemqBrokerPassword"]));
-        assert.equal(message, "  activemqAdminPassword: is set in plain text (a secret: pulumi config set --secret activemqAdminPassword <value>)");
-        assert.ok(!message.includes("admin-password-123"));
-    });
-
     it("lists every problem at once", () => {
         const message = problemsOf((v) => {
             v.routes.cortex.allowlist = ["10.0.0.1/8"];
@@ -160,7 +154,7 @@ describe("config validation", () => {
 
     describe("stack name", () => {
         const problemsFor = (stack: string): string => {
-            const result = validateStackConfig(raw(validValues(), undefined, stack));
+            const result = validateStackConfig(raw(validValues(), stack));
             return result.ok ? "" : formatProblems(result.problems);
         };
         it("accepts a name of the longest length that fits", () => {
@@ -175,7 +169,7 @@ describe("config validation", () => {
         it("is reported with the schema's problems", () => {
             const values = validValues() as Record<string, any>;
             values.rotues = {};
-            const result = validateStackConfig(raw(values, undefined, "dev-"));
+            const result = validateStackConfig(raw(values, "dev-"));
             assert.equal(result.ok ? "" : formatProblems(result.problems), [
                 "  stack name \"dev-\": has characters AWS names refuse (lowercase letters, digits and inner hyphens); rename it with pulumi stack rename",
                 "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
@@ -210,6 +204,7 @@ describe("config validation", () => {
                 "  routes.cortex.replicas: is 1 (production: at least 2)",
                 "  ingress.wafMode: is detect (production: deny)",
                 "  routes.cortex.wafMode: is off (production: deny)",
+                "  cluster.endpointPublicAccessCidrs[0]: is ::/0, an IPv6 block (the public endpoint of an IPv4 cluster takes IPv4 CIDRs only: EKS VpcConfigRequest publicAccessCidrs)",
             ].join("\n"));
         });
         it("reports a world-open console once, not once per rule", () => {

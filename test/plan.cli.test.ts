@@ -30,7 +30,7 @@ describe("npm run plan", () => {
                 "commerce-edge:dns": { zoneName: "example.com" },
                 "commerce-edge:routes": {
                     cortex: { host: "api.example.com", image: "r.example.com/cortex:1", allowlist: ["10.0.0.1/8"] },
-                    activemq: { consoleHost: "mq.example.com", allowlist: ["10.0.0.0/8"], consoleAllowlist: ["10.0.0.0/8"] },
+                    activemq: { consoleHost: "mq.example.com", allowlist: ["198.51.100.0/24"], consoleAllowlist: ["198.51.100.0/24"] },
                 },
             },
         }));
@@ -60,7 +60,7 @@ describe("the plan's policy verdict", () => {
     it("fails a plan that breaks a mandatory policy (a world-open allowlist under the production policy config)", async () => {
         const routes = {
             cortex: { host: "api.dev.commerce.example.com", image: "r.example.com/cortex:1", allowlist: ["0.0.0.0/0"] },
-            activemq: { consoleHost: "mq.dev.commerce.example.com", allowlist: ["10.0.0.0/8"], consoleAllowlist: ["10.0.0.0/8"] },
+            activemq: { consoleHost: "mq.dev.commerce.example.com", allowlist: ["198.51.100.0/24"], consoleAllowlist: ["198.51.100.0/24"] },
         };
         const result = await planStack("dev", { configOverrides: { "commerce-edge:routes": JSON.stringify(routes) }, policyConfig: { all: "mandatory" } });
         const offending = result.violations.filter((violation) => violation.policy === "ingress-source-allowlist");
