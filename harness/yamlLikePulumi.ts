@@ -32,7 +32,6 @@ const V3_MAP: Readonly<Record<string, V3Value>> = {
     ...Object.fromEntries(["false", "False", "FALSE"].map((text) => [text, { kind: "value", value: false }])),
     ...Object.fromEntries(["", "~", "null", "Null", "NULL"].map((text) => [text, { kind: "value", value: null }])),
     ...Object.fromEntries([".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"].map((text) => [text, { kind: "special", what: "NaN or infinity, which Pulumi cannot pass to the program (JSON has neither)" }])),
-    "<<": { kind: "special", what: "a merge key" },
 };
 
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
@@ -127,7 +126,7 @@ export function readYamlLikePulumi(text: string): YamlReadResult {
                 problems.push({ line: lineAt(node.range?.[0]), message: `the tag ${node.tag.replace("tag:yaml.org,2002:", "!!")} (Pulumi's reader and this one resolve tags differently: remove it, or use !!str)` });
                 return;
             }
-            if (node.type !== "PLAIN" || node.tag !== undefined || node.source === "<<") return;
+            if (node.type !== "PLAIN" || node.tag !== undefined) return;
             const problem = disagreement(node);
             if (problem) problems.push({ line: lineAt(node.range?.[0]), message: problem });
         },

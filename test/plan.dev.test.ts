@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { SECRET_MARKER } from "../harness/mockEngine";
+import { routeResources, sharedResources } from "../components/routes/names";
+import { rawStackConfig } from "../config/rawConfig";
+import { validateStackConfig } from "../config/validate";
 import { planStack, type Plan } from "../harness/plan";
+import { PROJECT, readStackFile } from "../harness/stackFile";
 import { field, PlanQuery } from "./planQueries";
 
 /** One plan of the dev stack, asserted for AWS (issue #3), the controller (#4) and the routes (#5). */
@@ -359,5 +363,32 @@ describe("dev plan: routes", () => {
     it("exports the kubeconfig as a secret", () => {
         assert.ok(plan.run.secretOutputs.includes("kubeconfig"));
         assert.equal(plan.run.outputs.kubeconfig, SECRET_MARKER);
+    });
+});
+
+describe("dev plan: resource names [rule unique-names]", () => {
+    it("registers under Routes only resources whose names components/routes/names.ts predicts, so validation sees every collision", () => {
+        const file = readStackFile("dev");
+        const result = validateStackConfig(rawStackConfig({
+            project: PROJECT,
+            stack: "dev",
+            keys: Object.keys(file.config),
+            get: (key) => file.config[`${PROJECT}:${key}`],
+            unreadableSecrets: new Set(file.placeholders),
+        }));
+        assert.ok(result.ok);
+        const table = result.routeTable;
+        const predicted = [
+            ...sharedResources(table.http.filter((route) => route.workload).map((route) => route.namespace)),
+            ...[...table.http, ...table.tcp].flatMap(routeResources),
+        ];
+        const registered = plan.run.resources.filter((resource) => resource.parent?.endsWith("commerce-edge:k8s:Routes::edge-dev"));
+        assert.ok(registered.length >= 10);
+        for (const resource of registered) {
+            const match = predicted.find((candidate) => candidate.type === resource.type && candidate.resourceName === resource.name);
+            assert.ok(match, `${resource.type} ${resource.name} is not predicted by names.ts`);
+            const metadata = field<{ name: string; namespace?: string }>(resource, "metadata");
+            assert.deepEqual({ name: metadata.name, namespace: metadata.namespace }, { name: match.object.name, namespace: match.object.namespace });
+        }
     });
 });
