@@ -245,11 +245,12 @@ export function readStackFile(stack: string, root: string = PROJECT_ROOT): Stack
             problems.push({ line, message: `${key}: holds an encrypted value inside it, which the offline plan cannot decrypt and this program does not expect (only ${SECRET_KEYS.join(", ")} are secrets, as whole keys)` });
             continue;
         }
-        if (mustBeSecret && value !== null) {
+        // A key left empty is "" to Pulumi (checkForEmptyConfig), so it too must be encrypted and of its type.
+        if (mustBeSecret) {
             problems.push({ line, message: `${key}: is in plain text, but it is a secret (pulumi config set --secret ${shortKey ?? key} <value>; the CLI refuses it: "must be encrypted as it's secret")` });
             continue;
         }
-        if (declaration?.type !== undefined && value !== null && !typeMatches(declaration, value)) {
+        if (declaration?.type !== undefined && !typeMatches(declaration, value)) {
             problems.push({ line, message: `${key}: must be of type ${declaration.type === "array" ? `array<${declaration.items?.type ?? "string"}>` : declaration.type} (Pulumi.yaml declares it so; the CLI stops with the same words)` });
             continue;
         }

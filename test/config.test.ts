@@ -50,6 +50,12 @@ describe("config validation", () => {
             expected: "  routes.cortex.hostname: unknown key (allowed: host, path, image, service, replicas, healthPath, allowlist, allowNatEgress, wafMode, balanceAlgorithm, canary, timeouts)",
         },
         {
+            name: "an unknown key holding a terminal escape, printed escaped",
+            rule: "unknown-keys",
+            mutate: (v) => { v.routes.cortex["x\u001b[2J"] = 1; },
+            expected: "  routes.cortex.x\\u001b[2J: unknown key (allowed: host, path, image, service, replicas, healthPath, allowlist, allowNatEgress, wafMode, balanceAlgorithm, canary, timeouts)",
+        },
+        {
             name: "an unknown top-level key",
             rule: "unknown-keys",
             mutate: (v) => { v.rotues = {}; },

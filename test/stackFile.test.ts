@@ -142,6 +142,16 @@ const cases: Case[] = [
     },
     {
         rule: "project-declarations",
+        name: "a password and a section left empty, which Pulumi reads as the empty string",
+        text: stackYaml("  commerce-edge:activemqBrokerPassword:\n  commerce-edge:cluster:\n"),
+        expected: [
+            NOT_VALID,
+            `  Pulumi.t.yaml:${EXTRA_LINE}: commerce-edge:activemqBrokerPassword: is in plain text, but it is a secret (pulumi config set --secret activemqBrokerPassword <value>; the CLI refuses it: "must be encrypted as it's secret")`,
+            `  Pulumi.t.yaml:${EXTRA_LINE + 1}: commerce-edge:cluster: must be of type object (Pulumi.yaml declares it so; the CLI stops with the same words)`,
+        ].join("\n"),
+    },
+    {
+        rule: "project-declarations",
         name: "an encrypted value of a key that is not a secret",
         text: stackYaml("  commerce-edge:ingress:\n    secure: AAABAGhlbGxv\n"),
         expected: `${NOT_VALID}\n  Pulumi.t.yaml:${EXTRA_LINE}: commerce-edge:ingress: is encrypted, but it is not a secret of this program and the offline plan cannot decrypt it (set it in plain text)`,
