@@ -9,6 +9,7 @@ import { projectConfigDeclarations } from "../config/reference";
 import { validateStackConfig } from "../config/validate";
 import { PROJECT, PROJECT_ROOT, readProject, readStackFile, StackFileError, type StackConfigFile } from "../harness/stackFile";
 import { resolveLikeYamlV3 } from "../harness/yamlLikePulumi";
+import { offlineZones } from "../harness/zones";
 
 /** Stack files as the Pulumi CLI reads them (yaml.v3, Pulumi.yaml's declarations), in a scratch project. */
 
@@ -256,5 +257,14 @@ describe("Pulumi.yaml", () => {
         assert.deepEqual(declared, projectConfigDeclarations());
         assert.equal(declared.activemqAdminPassword?.secret, true);
         assert.equal(declared.tlsCertificate, undefined, "an optional secret cannot be declared");
+    });
+});
+
+describe("zones the offline plan answers with [rule zones]", () => {
+    it("gives eu-west-1 the three AZ IDs AWS lists, and six unchecked zones anywhere else", () => {
+        assert.deepEqual(offlineZones("eu-west-1"), { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"], checked: true });
+        const elsewhere = offlineZones("us-east-2");
+        assert.equal(elsewhere.checked, false);
+        assert.equal(elsewhere.names.length, 6);
     });
 });
