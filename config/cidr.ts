@@ -56,12 +56,6 @@ export function cidrProblem(text: string): string | undefined {
     return result.ok ? undefined : result.problem;
 }
 
-/** True for the blocks that admit every address of a family: `0.0.0.0/0` and `::/0`. */
-export function isWorldOpen(text: string): boolean {
-    const result = parseCidr(text);
-    return result.ok && result.cidr.prefixLength === 0;
-}
-
 function networkAddress(address: ipaddr.IPv4 | ipaddr.IPv6, prefixLength: number): ipaddr.IPv4 | ipaddr.IPv6 {
     const bytes = address.toByteArray();
     const masked = bytes.map((byte, index) => {

@@ -14,8 +14,19 @@ export function keyPath(path: readonly PropertyKey[]): string {
     }, "");
 }
 
+/** Something the config leaves unchecked or suspicious without being wrong: printed, never fatal. */
+export type ConfigNotice = ConfigProblem;
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides as visible escapes: a key or value echoed in a
+ * message must not move the cursor, recolour the terminal or reorder the text around it.
+ */
+export function escapeControlCharacters(text: string): string {
+    return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 export function formatProblems(problems: readonly ConfigProblem[]): string {
-    return problems.map((problem) => `  ${problem.key}: ${problem.message}`).join("\n");
+    return problems.map((problem) => escapeControlCharacters(`  ${problem.key}: ${problem.message}`.replaceAll("\n", "\\n"))).join("\n");
 }
 
 function describeInput(input: unknown): string {
@@ -36,6 +47,15 @@ const EXPECTED: Record<string, string> = {
 
 type RawIssue = z.core.$ZodRawIssue;
 
+/** YAML has already turned an unquoted 1.30 into the number 1.3; only quoting keeps the text. */
+function numberForStringMessage(input: number): string {
+    const text = String(input);
+    const oneDecimal = /^[0-9]+\.[0-9]$/.test(text);
+    return oneDecimal
+        ? `is the number ${text}, not text: YAML reads an unquoted ${text}0 as ${text} (quote it in the stack file, e.g. "${text}0")`
+        : `is the number ${text}, not text (quote it in the stack file: "${text}")`;
+}
+
 /**
  * Zod's per-parse error map: turns the issues that have no message of their own in the schema into
  * "what is wrong (what is allowed)". Messages given in the schema take precedence over this map.
@@ -44,6 +64,7 @@ export function issueMessage(issue: RawIssue): string | undefined {
     switch (issue.code) {
         case "invalid_type":
             if (issue.input === undefined) return "is not set (required)";
+            if (issue.expected === "string" && typeof issue.input === "number") return numberForStringMessage(issue.input);
             return `is ${describeInput(issue.input)} (expected ${EXPECTED[issue.expected] ?? issue.expected})`;
         case "invalid_value":
             return `is ${JSON.stringify(issue.input)} (allowed: ${issue.values.map((value) => String(value)).join(", ")})`;

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { roleIdentity } from "./awsFacts";
 import { formatProblems, type ConfigProblem } from "./messages";
 import type { EdgeModel } from "./model";
 import { ConfigError } from "./read";
@@ -29,12 +30,6 @@ async function readAccountFacts(): Promise<AccountFacts> {
         ...(roleIdentity(session.issuerArn) ? { callerRoleArn: session.issuerArn } : {}),
         eksClusterNames: clusters.names,
     };
-}
-
-/** Account and role name of an IAM role ARN; the path is left out, as IAM role names are unique per account. */
-function roleIdentity(arn: string): string | undefined {
-    const match = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
-    return match ? `${match[1]}:${match[2]}` : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems } from "./messages";
 import { buildModel, type EdgeModel } from "./model";
+import { rawStackConfig } from "./rawConfig";
 import { validateStackConfig, type RawStackConfig } from "./validate";
 
 /**
@@ -13,40 +14,22 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
-/** Structured config values arrive JSON-encoded; plain strings stay strings. */
-function parseValue(text: string): unknown {
-    const trimmed = text.trimStart();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        try {
-            return JSON.parse(text) as unknown;
-        } catch {
-            return text;
-        }
-    }
-    return text;
-}
-
 /**
- * Whether a key was set with `--secret`. The SDK's `runtime.isConfigSecret` is marked internal, so it
- * is reached through a narrow cast; without it every set secret key counts as secret.
+ * Reads this project's keys through `pulumi.Config`. Key names come from `runtime.allConfig()` (public API), to
+ * find misspelt keys and namespaces. Secret keys are read with `get` too (the SDK returns their plaintext) and
+ * wrapped as secret Outputs in the model at once; Pulumi.yaml declares the passwords `secret: true`, so the
+ * CLI refuses them in plain text before the program starts.
  */
-function isSecretKey(fullKey: string): boolean {
-    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
-    return runtime.isConfigSecret ? runtime.isConfigSecret(fullKey) : true;
-}
-
-/** Reads this project's keys from the Pulumi runtime config. */
 export function readRawConfig(): RawStackConfig {
-    const prefix = `${pulumi.getProject()}:`;
-    const values: Record<string, unknown> = {};
-    const secretKeys = new Set<string>();
-    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-        if (!fullKey.startsWith(prefix)) continue;
-        const key = fullKey.slice(prefix.length);
-        values[key] = parseValue(text);
-        if (isSecretKey(fullKey)) secretKeys.add(key);
-    }
-    return { stack: pulumi.getStack(), values, secretKeys };
+    const config = new pulumi.Config();
+    const region = new pulumi.Config("aws").get("region");
+    return rawStackConfig({
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        keys: Object.keys(pulumi.runtime.allConfig()),
+        get: (key) => config.get(key),
+        ...(region !== undefined ? { region } : {}),
+    });
 }
 
 /** Reads and validates the stack config; throws one ConfigError listing every problem. */

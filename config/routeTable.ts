@@ -51,6 +51,8 @@ export interface HttpRoute {
     readonly rewriteTarget?: string;
     readonly canary?: { readonly weightPercent?: number; readonly header?: string };
     readonly timeouts?: TimeoutsConfig;
+    /** Routes on the same host whose requests this one deliberately takes a share of. */
+    readonly overlaps?: readonly string[];
 }
 
 export interface TcpRoute {
@@ -290,6 +292,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
                 ...optional("rewriteTarget", route.rewriteTarget),
                 ...optional("canary", canaryRouting(route.canary)),
                 ...optional("timeouts", route.timeouts),
+                ...optional("overlaps", route.overlaps),
             });
         } else {
             tcp.push({

@@ -1,8 +1,9 @@
-import { isWorldOpen, parseCidr } from "./cidr";
+import { parseCidr } from "./cidr";
 import { inboundRuleCount, listenerSources, SECURITY_GROUP_INBOUND_RULES } from "../components/aws/listenerSources";
 import { subnetLayoutProblem } from "../components/aws/subnetLayout";
 import { crsVersionOfImage } from "../components/haproxy/wafConfig";
 import { natGatewayCount } from "./model";
+import { ENDPOINT_CIDRS_KEY, worldOpenProblems } from "./acceptorRules";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -66,11 +67,6 @@ function claim<K>(owners: Map<K, string>, id: K, owner: string): string | undefi
     return first;
 }
 
-/** One problem per world-open entry of a CIDR list. */
-function worldOpenProblems(key: string, cidrs: readonly string[], allowed: string): ConfigProblem[] {
-    return cidrs.flatMap((cidr, index) => (isWorldOpen(cidr) ? [{ key: `${key}[${index}]`, message: `is ${cidr}, open to the world (${allowed})` }] : []));
-}
-
 function hostKey(configKey: string): string {
     return configKey === "routes.activemq" ? "routes.activemq.consoleHost" : `${configKey}.host`;
 }
@@ -82,16 +78,6 @@ function hostProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
         if (route.host !== zone && !route.host.endsWith(`.${zone}`)) {
             problems.push({ key: hostKey(route.configKey), message: `"${route.host}" is not inside the DNS zone "${zone}" (a name ending in .${zone})` });
         }
-    }
-    const hostPaths = new Map<string, string>();
-    for (const route of table.http) {
-        const first = claim(hostPaths, `${route.host}${route.path} (${route.pathType})`, route.configKey);
-        if (first) problems.push({ key: route.configKey, message: `host and path ${route.host}${route.path} are already routed by ${first} (one route per host, path and path type)` });
-    }
-    const names = new Map<string, string>();
-    for (const route of [...table.http, ...table.tcp]) {
-        const first = claim(names, `${route.namespace}/${route.name}`, route.configKey);
-        if (first) problems.push({ key: `${route.configKey}.name`, message: `"${route.name}" in namespace ${route.namespace} is already used by ${first} (route names are unique per namespace)` });
     }
     return problems;
 }
@@ -110,7 +96,7 @@ function passwordProblems(config: StackConfig): ConfigProblem[] {
 
 /** The ActiveMQ console administers the broker: never open to the world, in any tier. */
 function consoleProblems(config: StackConfig): ConfigProblem[] {
-    return worldOpenProblems("routes.activemq.consoleAllowlist", config.routes.activemq.consoleAllowlist, "the broker console: name the operators' networks");
+    return worldOpenProblems({ key: "routes.activemq.consoleAllowlist", cidrs: config.routes.activemq.consoleAllowlist }, "the broker console: name the operators' networks");
 }
 
 /** With an existing VPC the program does not know its NAT addresses. */
@@ -215,6 +201,11 @@ function wafProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
     return problems;
 }
 
+/** Production serves a real default certificate: the tlsCertificate/tlsPrivateKey secrets, unless it names an existing Secret. */
+export function needsCertificateSecrets(environment: unknown, defaultCertificateSecret: unknown): boolean {
+    return environment === "production" && defaultCertificateSecret === undefined;
+}
+
 function productionProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
     if (config.environment !== "production") return [];
     const problems: ConfigProblem[] = [];
@@ -223,9 +214,9 @@ function productionProblems(config: StackConfig, table: RouteTable): ConfigProbl
         { key: "routes.cortex.allowlist", cidrs: config.routes.cortex.allowlist },
         { key: "routes.activemq.allowlist", cidrs: config.routes.activemq.allowlist },
         ...config.routes.additional.map((route, index) => ({ key: `routes.additional[${index}].allowlist`, cidrs: route.allowlist })),
-        { key: "cluster.endpointPublicAccessCidrs", cidrs: config.cluster.endpointPublicAccessCidrs },
+        { key: ENDPOINT_CIDRS_KEY, cidrs: config.cluster.endpointPublicAccessCidrs },
     ];
-    for (const { key, cidrs } of allowlists) problems.push(...worldOpenProblems(key, cidrs, "production: name the client networks"));
+    for (const list of allowlists) problems.push(...worldOpenProblems(list, "production: name the client networks"));
     for (const route of table.http) {
         if (route.workload && route.workload.replicas < 2) {
             problems.push({ key: `${route.configKey}${route.configKey === "routes.cortex" ? "" : ".workload"}.replicas`, message: `is ${route.workload.replicas} (production: at least 2)` });
@@ -239,7 +230,7 @@ function productionProblems(config: StackConfig, table: RouteTable): ConfigProbl
             problems.push({ key: `${route.configKey}.wafMode`, message: `is ${route.waf} (production: deny)` });
         }
     }
-    if (config.tlsCertificate === undefined && config.ingress.defaultCertificateSecret === undefined) {
+    if (config.tlsCertificate === undefined && needsCertificateSecrets(config.environment, config.ingress.defaultCertificateSecret)) {
         problems.push({
             key: "tlsCertificate",
             message: "is not set (production needs a real default certificate: the tlsCertificate and tlsPrivateKey secrets, or ingress.defaultCertificateSecret)",

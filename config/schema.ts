@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { AGENT_METHODS, CRS_VERSION, DEFAULT_ALLOWED_METHODS, EXCLUDABLE_RULE_IDS } from "../components/haproxy/wafConfig";
 import { cidrProblem } from "./cidr";
+import { haproxyTimeoutProblem, rewriteTargetProblem } from "./haproxyValues";
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, ingressPathProblem, quantityProblem } from "./kubernetesValues";
 
 /**
  * The stack config schema: one key of the `commerce-edge:` namespace per top-level property.
@@ -22,13 +24,21 @@ export const PATH_TYPES = ["Prefix", "Exact"] as const;
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const DURATION = /^[0-9]+(us|ms|s|m|h|d)$/;
-const IMAGE_WITH_TAG = /^[a-z0-9]+([._/:-][a-z0-9]+)*(\.[a-z0-9-]+)*(\/[a-z0-9._-]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * An image reference pinned by tag, digest or both (distribution/reference grammar: [domain/]path[:tag][@digest]).
+ */
+const IMAGE_PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const IMAGE_REFERENCE = new RegExp(
+    `^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?` +
+        `${IMAGE_PATH_COMPONENT}(?:/${IMAGE_PATH_COMPONENT})*(?<tag>:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?<digest>@sha256:[0-9a-f]{64})?$`,
+);
 
 /** A hostname as RFC 1123 defines it, lower case, no wildcard, at most 253 characters. */
 export function hostnameProblem(host: string): string | undefined {
     if (host.length > 253) return `"${host}" is longer than 253 characters (RFC 1123 hostname)`;
     if (host.startsWith("*")) return `"${host}" is a wildcard (one exact hostname per route)`;
+    if (host.endsWith(".")) return `"${host}" ends with a dot (write it without the root dot: Kubernetes Ingress hosts are DNS-1123 subdomains)`;
+    if (/^[0-9.]+$/.test(host) || host.includes(":")) return `"${host}" is an IP address (a DNS name: Kubernetes Ingress hosts may not be IP addresses)`;
     const labels = host.split(".");
     if (labels.length < 2 || labels.some((label) => !DNS_LABEL.test(label))) {
         return `"${host}" is not a hostname (RFC 1123: dot-separated labels of a-z, 0-9 and "-", 1-63 characters, not starting or ending with "-")`;
@@ -41,10 +51,15 @@ const cidr = z.string().superRefine((value, ctx) => {
     if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-const hostname = z.string().superRefine((value, ctx) => {
-    const problem = hostnameProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+/** A string checked by a function that returns what is wrong with it. */
+function checked(problemOf: (value: string) => string | undefined) {
+    return z.string().superRefine((value, ctx) => {
+        const problem = problemOf(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
+const hostname = checked(hostnameProblem);
 
 const dnsLabel = z
     .string()
@@ -53,11 +68,7 @@ const dnsLabel = z
 const port = z.number().int().min(1).max(65535);
 
 /** Kubernetes object names such as ConfigMaps and Secrets: DNS-1123 subdomains (apimachinery IsDNS1123Subdomain). */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const objectName = z
-    .string()
-    .max(253, { message: "is longer than 253 characters (a Kubernetes object name)" })
-    .regex(DNS_SUBDOMAIN, { message: "is not a Kubernetes object name (DNS-1123 subdomain: a-z, 0-9, \"-\" and \".\", starting and ending alphanumeric)" });
+const objectName = checked(dns1123SubdomainProblem);
 
 /**
  * Env var names every Kubernetes version accepts (apimachinery IsEnvVarName; the relaxed rule of 1.32+
@@ -126,19 +137,21 @@ const egress = z
     .default([])
     .describe("Where the pods may connect besides DNS and, in an in-cluster client namespace, ActiveMQ (NetworkPolicy egress); nowhere else.");
 
-/** A non-negative Kubernetes quantity (apimachinery pkg/api/resource/quantity.go grammar). */
-const quantity = z
-    .string()
-    .regex(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/, {
-        message: "is not a Kubernetes quantity (a number with an optional suffix, e.g. 500m, 3, 4608Mi, 5Gi)",
-    });
+function imageProblem(value: string): string | undefined {
+    const groups = IMAGE_REFERENCE.exec(value)?.groups;
+    if (!groups) return "is not an image reference (registry/repository:tag, repository@sha256:<digest> or both, e.g. quay.io/org/app:v1.2.3)";
+    if (groups.digest !== undefined) return undefined;
+    if (groups.tag === undefined) return "has neither a tag nor a digest (pin a version tag or a sha256 digest)";
+    if (groups.tag === ":latest") return "uses the tag \"latest\" (pin a version tag or a digest)";
+    return undefined;
+}
 
-const image = z
-    .string()
-    .regex(IMAGE_WITH_TAG, { message: "is not an image reference with a tag (registry/repository:tag, e.g. quay.io/org/app:v1.2.3)" })
-    .refine((value) => !value.endsWith(":latest"), { message: "uses the tag \"latest\" (pin a version tag)" });
+const image = checked(imageProblem);
 
-const duration = z.string().regex(DURATION, { message: "is not a duration (a number with a unit: us, ms, s, m, h or d, e.g. 30s)" });
+const timeout = checked(haproxyTimeoutProblem);
+const ingressPath = checked(ingressPathProblem);
+/** Probe paths reach the kubelet, not HAProxy, but are held to the same path characters. */
+const probePath = ingressPath;
 
 const allowlist = z
     .array(cidr)
@@ -152,8 +165,8 @@ const allowNatEgress = z
 
 const serviceRef = z
     .strictObject({
-        namespace: dnsLabel.describe("Namespace of the existing Service."),
-        name: dnsLabel.describe("Name of the existing Service."),
+        namespace: checked(dns1123LabelProblem).describe("Namespace of the existing Service."),
+        name: checked(dns1035LabelProblem).describe("Name of the existing Service (a DNS-1035 label, as Ingress backends require)."),
         port: port.describe("Service port."),
         targetPort: port.optional().describe("Port its pods listen on (the Service's targetPort): the controller connects to the pods, and its NetworkPolicy admits this port. Default: port."),
     })
@@ -164,9 +177,9 @@ const workload = z
         image: image.describe("Container image, pinned by tag."),
         containerPort: port.default(8080).describe("Port the container listens on (also the Service port)."),
         replicas: z.number().int().min(1).max(50).optional().describe("Replicas. Default: 2 (3 in production)."),
-        healthPath: z.string().startsWith("/").default("/healthz").describe("HTTP path of the readiness and liveness probes."),
-        cpu: z.string().default("250m").describe("CPU request (and limit is 4x)."),
-        memory: z.string().default("512Mi").describe("Memory request and limit."),
+        healthPath: probePath.default("/healthz").describe("HTTP path of the readiness and liveness probes."),
+        cpu: checked((value) => quantityProblem(value, "cpu")).default("250m").describe("CPU request (a Kubernetes quantity)."),
+        memory: checked((value) => quantityProblem(value, "memory")).default("512Mi").describe("Memory request and limit (a Kubernetes quantity)."),
         egress,
     })
     .describe("A workload this program deploys: a Deployment and a ClusterIP Service.");
@@ -185,10 +198,10 @@ const canary = z
 
 const timeouts = z
     .strictObject({
-        connect: duration.optional().describe("`timeout-connect`: time to connect to a backend (default 5s)."),
-        server: duration.optional().describe("`timeout-server`: backend inactivity (default 50s)."),
-        queue: duration.optional().describe("`timeout-queue`: time in the server queue before a 503 (default 5s)."),
-        httpRequest: duration.optional().describe("`timeout-http-request`: time to receive a complete request (default 5s)."),
+        connect: timeout.optional().describe("`timeout-connect`: time to connect to a backend (default 5s)."),
+        server: timeout.optional().describe("`timeout-server`: backend inactivity (default 50s)."),
+        queue: timeout.optional().describe("`timeout-queue`: time in the server queue before a 503 (default 5s)."),
+        httpRequest: timeout.optional().describe("`timeout-http-request`: time to receive a complete request (default 5s)."),
     })
     .describe("Backend timeouts of the route (haproxy-ingress Backend-scope keys).");
 
@@ -209,8 +222,12 @@ export const httpRouteSchema = z.strictObject({
     protocol: z.literal("http"),
     name: dnsLabel.describe("Route name: names its Ingress, Service and workload."),
     host: hostname.describe("Public hostname, inside dns.zoneName."),
-    path: z.string().startsWith("/").default("/").describe("Request path."),
+    path: ingressPath.default("/").describe("Request path."),
     pathType: z.enum(PATH_TYPES).default("Prefix").describe("Ingress pathType."),
+    overlaps: z
+        .array(dnsLabel)
+        .optional()
+        .describe("Routes on the same host whose requests this route's path takes a share of (a longer Prefix, or an Exact path under theirs): named here, on purpose, as this route then serves those requests with its own allowlist and WAF."),
     service: serviceRef.optional(),
     workload: workload.optional(),
     namespace: dnsLabel.optional().describe("Namespace of the deployed workload and its Ingress. Default: the route name. With service, the Ingress lives in service.namespace."),
@@ -220,7 +237,7 @@ export const httpRouteSchema = z.strictObject({
     wafExclusions,
     balanceAlgorithm,
     tls: z.boolean().default(true).describe("Serve the host over TLS; plain HTTP redirects to HTTPS."),
-    rewriteTarget: z.string().startsWith("/").optional().describe("Rewrite the matched path prefix to this path before it reaches the backend."),
+    rewriteTarget: checked(rewriteTargetProblem).optional().describe("Rewrite the matched path prefix to this path before it reaches the backend."),
     canary: canary.optional(),
     timeouts: timeouts.optional(),
 });
@@ -236,6 +253,15 @@ export const tcpRouteSchema = z.strictObject({
     tlsOffload: z.boolean().default(false).describe("Terminate TLS for this port in HAProxy (clients connect with TLS)."),
     balanceAlgorithm,
 });
+
+/** `namespace/name`: a namespace (DNS-1123 label) and a Secret name (DNS-1123 subdomain). */
+function secretReferenceProblem(value: string): string | undefined {
+    const parts = value.split("/");
+    if (parts.length !== 2) return `${JSON.stringify(value)} is not namespace/name of a Secret`;
+    const [namespace, name] = parts as [string, string];
+    const problem = dns1123LabelProblem(namespace) ?? dns1123SubdomainProblem(name);
+    return problem ? `${JSON.stringify(value)}: ${dns1123LabelProblem(namespace) ? "namespace" : "name"} ${problem}` : undefined;
+}
 
 export const additionalRouteSchema = z.discriminatedUnion("protocol", [httpRouteSchema, tcpRouteSchema]);
 
@@ -296,9 +322,7 @@ export const stackConfigSchema = z.strictObject({
                 })
                 .prefault({})
                 .describe("ModSecurity rules of the agent (a ConfigMap the agent loads)."),
-            defaultCertificateSecret: z
-                .string()
-                .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, { message: "is not namespace/name of a Secret" })
+            defaultCertificateSecret: checked(secretReferenceProblem)
                 .optional()
                 .describe("Existing kubernetes.io/tls Secret (namespace/name) used as the default certificate, instead of the tlsCertificate/tlsPrivateKey secrets."),
             prometheusScrape: z.boolean().default(true).describe("Annotate the metrics Service for Prometheus scraping."),
@@ -312,7 +336,9 @@ export const stackConfigSchema = z.strictObject({
         .describe("The HAProxy Ingress Controller and the ModSecurity agent."),
     dns: z
         .strictObject({
-            zoneName: hostname.describe("Existing public Route53 hosted zone; every route host must be inside it."),
+            zoneName: checked((value) => hostnameProblem(value.replace(/\.$/, "")))
+                .transform((value) => value.replace(/\.$/, ""))
+                .describe("Existing public Route53 hosted zone; every route host must be inside it (a trailing dot is accepted)."),
         })
         .describe("Route53."),
     routes: z
@@ -320,14 +346,14 @@ export const stackConfigSchema = z.strictObject({
             cortex: z
                 .strictObject({
                     host: hostname.describe("Hostname of the Cortex API."),
-                    path: z.string().startsWith("/").default("/cortex").describe("Path prefix of the API."),
+                    path: ingressPath.default("/cortex").describe("Path prefix of the API."),
                     image: image.optional().describe("Cortex image (your registry), pinned by tag; required unless service is set."),
                     service: serviceRef.optional(),
                     replicas: z.number().int().min(1).max(50).optional().describe("Cortex replicas. Default: 2 (3 in production)."),
-                    livenessPath: z.string().startsWith("/").default("/cortex/healthcheck/liveness").describe("HTTP path of the liveness probe (Elastic Path health monitoring: restarts the pod when it fails)."),
-                    readinessPath: z.string().startsWith("/").default("/cortex/healthcheck/readiness").describe("HTTP path of the readiness probe (Elastic Path health monitoring: also checks the database pool)."),
-                    cpu: quantity.optional().describe("CPU request. Default: 500m (3 in production), Elastic Path's non-production and production-like figures."),
-                    memory: quantity.optional().describe("Memory request and limit. Default: 4608Mi (5120Mi in production), Elastic Path's figures."),
+                    livenessPath: probePath.default("/cortex/healthcheck/liveness").describe("HTTP path of the liveness probe (Elastic Path health monitoring: restarts the pod when it fails)."),
+                    readinessPath: probePath.default("/cortex/healthcheck/readiness").describe("HTTP path of the readiness probe (Elastic Path health monitoring: also checks the database pool)."),
+                    cpu: checked((value) => quantityProblem(value, "cpu")).optional().describe("CPU request. Default: 500m (3 in production), Elastic Path's non-production and production-like figures."),
+                    memory: checked((value) => quantityProblem(value, "memory")).optional().describe("Memory request and limit. Default: 4608Mi (5120Mi in production), Elastic Path's figures."),
                     env: z.array(envVar).default([]).describe("Environment variables: database, JMS and search settings, secrets by reference."),
                     envFrom: z.array(envFromSource).default([]).describe("ConfigMaps and Secrets whose keys become environment variables."),
                     egress,

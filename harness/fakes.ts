@@ -1,5 +1,6 @@
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
 import { createHash } from "node:crypto";
+import { offlineZones } from "./zones";
 
 /**
  * Fake cloud-computed values for the mock engine. They are obviously fake (documentation ranges,
@@ -125,8 +126,10 @@ export function fakeInvokeResult(token: string, inputs: Inputs, region: string):
     switch (token) {
         case "aws:route53/getZone:getZone":
             return { zoneId: FAKE_HOSTED_ZONE_ID, id: FAKE_HOSTED_ZONE_ID, name: inputs.name, privateZone: false };
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: ["a", "b", "c"].map((suffix) => `${region}${suffix}`), zoneIds: ["az1", "az2", "az3"].map((az) => `euw1-${az}`), id: region };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const zones = offlineZones(region);
+            return { names: [...zones.names], zoneIds: [...zones.zoneIds], id: region };
+        }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: FAKE_ACCOUNT_ID };
         case "aws:iam/getSessionContext:getSessionContext": {

@@ -3,6 +3,11 @@ import { runUnderMocks, type ProgramRun } from "./mockEngine";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { evaluatePolicies, loadPolicyConfig, type Violation } from "../policy/offline";
 import { PROJECT, readStackFile } from "./stackFile";
+import { offlineZones } from "./zones";
+import { formatProblems } from "../config/messages";
+import { rawStackConfig } from "../config/rawConfig";
+import { ConfigError } from "../config/read";
+import { validateStackConfig } from "../config/validate";
 
 export interface Plan {
     readonly stack: string;
@@ -10,6 +15,8 @@ export interface Plan {
     readonly manifests: readonly Manifest[];
     readonly schemaProblems: readonly string[];
     readonly placeholders: readonly string[];
+    /** What the plan could not check offline, and example values to replace: reported, never fatal. */
+    readonly notices: readonly string[];
     /** The policy pack's verdict on the plan, with the stack's policy config. */
     readonly violations: readonly Violation[];
 }
@@ -28,19 +35,46 @@ export interface PlanOptions {
 }
 
 /** Runs the real program (index.ts) for a stack under the mock engine and validates its manifests. */
+/** Region the mock engine assumes when the stack sets none (harness/mockEngine.ts). */
+const DEFAULT_REGION = "eu-west-1";
+
+/**
+ * Validates the stack's config as the program will, but knowing which secrets are placeholders: the rules on
+ * their values are reported as not checked instead of passing. Throws the program's ConfigError.
+ */
+function offlineNotices(stack: string, config: Readonly<Record<string, string>>, placeholders: readonly string[]): string[] {
+    const result = validateStackConfig(rawStackConfig({
+        project: PROJECT,
+        stack,
+        keys: Object.keys(config),
+        get: (key) => config[`${PROJECT}:${key}`],
+        ...(config["aws:region"] !== undefined ? { region: config["aws:region"] } : {}),
+        unreadableSecrets: new Set(placeholders),
+    }));
+    if (!result.ok) throw new ConfigError(stack, formatProblems(result.problems));
+    const region = config["aws:region"] ?? DEFAULT_REGION;
+    return [
+        ...result.notices.map((notice) => formatProblems([notice]).trim()),
+        ...(offlineZones(region).checked ? [] : [`network.availabilityZones: not checked offline (no sourced zone list for ${region}; the program checks the account's zones at pulumi up)`]),
+    ];
+}
+
 export async function planStack(stack: string, options: PlanOptions = {}): Promise<Plan> {
     const file = readStackFile(stack, options.root);
+    const config = { ...file.config, ...options.configOverrides };
+    const placeholders = file.placeholders.filter((key) => options.configOverrides?.[`${PROJECT}:${key}`] === undefined);
+    const notices = [...file.notices, ...offlineNotices(stack, config, placeholders)];
     const program = (await import("../index")) as unknown as { default?: () => unknown } | (() => unknown);
     const entry = typeof program === "function" ? program : program.default;
     if (typeof entry !== "function") throw new Error("index.ts must export the program function (export = async () => ...)");
     const run = await runUnderMocks({
         project: PROJECT,
         stack,
-        config: { ...file.config, ...options.configOverrides },
+        config,
         secretKeys: file.secretKeys,
         program: entry,
     });
     const manifests = manifestsOf(run.resources);
     const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });
-    return { stack, run, manifests, schemaProblems: await validateManifests(manifests), placeholders: file.placeholders, violations };
+    return { stack, run, manifests, schemaProblems: await validateManifests(manifests), placeholders, notices, violations };
 }

@@ -4,13 +4,15 @@ import { stringify } from "yaml";
 import { criticalPath, formatCriticalPath, formatMargins, margins } from "../harness/criticalPath";
 import { planFails, planStack, type Plan } from "../harness/plan";
 import { ProgramFailure } from "../harness/mockEngine";
-import { PROJECT_ROOT } from "../harness/stackFile";
+import { listStacks, PROJECT_ROOT } from "../harness/stackFile";
+import { escapeControlCharacters } from "../config/messages";
+import { parsePlanArguments, usage } from "./planArguments";
 import type { Violation } from "../policy/offline";
 
 /**
- * Offline plan: runs index.ts for a stack under Pulumi's mocks and writes out/<stack>/resources.json
- * and out/<stack>/manifests.yaml. Exits 1 on config, program or schema errors.
- *   npm run plan -- [stack]    (default: dev)
+ * Offline plan: runs index.ts for each stack under Pulumi's mocks and writes out/<stack>/resources.json
+ * and out/<stack>/manifests.yaml. Exits 1 on config, program or schema errors, 2 on a bad command line.
+ *   npm run plan -- [--help] [stack ...]    (default: dev)
  */
 
 function resourcesDocument(plan: Plan): unknown[] {
@@ -38,6 +40,7 @@ function summary(plan: Plan): string {
         "Outputs:",
         ...Object.entries(plan.run.outputs).map(([key, value]) => `  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`),
         ...(plan.placeholders.length > 0 ? [`Secrets not readable offline, planned with marked placeholders: ${plan.placeholders.join(", ")}`] : []),
+        ...(plan.notices.length > 0 ? ["Notices (not checked offline, or example values to replace):", ...plan.notices.map((notice) => `  ${notice}`)] : []),
     ].join("\n");
 }
 
@@ -49,23 +52,28 @@ function formatViolations(violations: readonly Violation[], stack: string): stri
     ].join("\n");
 }
 
-async function main(): Promise<number> {
-    const stack = process.argv[2] ?? "dev";
+/** Plans one stack; on failure prints why (a user's mistake without a stack trace) and returns undefined. */
+async function planOrExplain(stack: string): Promise<Plan | undefined> {
     let plan: Plan;
     try {
         plan = await planStack(stack);
     } catch (error) {
         const cause = error instanceof ProgramFailure ? error.cause : error;
         const message = cause instanceof Error ? cause.message : String(cause);
-        const isUserError = cause instanceof Error && (cause.name === "ConfigError" || (cause as { code?: string }).code === "ENOENT");
-        console.error(isUserError ? message : `The program failed: ${cause instanceof Error ? (cause.stack ?? message) : message}`);
-        return 1;
+        const isUserError = cause instanceof Error && ["ConfigError", "StackFileError"].includes(cause.name);
+        printError(isUserError ? message : `The program failed: ${cause instanceof Error ? (cause.stack ?? message) : message}`);
+        return undefined;
     }
     if (plan.schemaProblems.length > 0) {
-        console.error(`Kubernetes schema errors in the plan of "${stack}":\n${plan.schemaProblems.map((problem) => `  ${problem}`).join("\n")}`);
-        return 1;
+        printError(`Kubernetes schema errors in the plan of "${stack}":\n${plan.schemaProblems.map((problem) => `  ${problem}`).join("\n")}`);
+        return undefined;
     }
-    const { violations } = plan;
+    return plan;
+}
+
+/** Writes a plan's files and prints its report; returns the exit code. */
+function writeAndReport(plan: Plan): number {
+    const { stack, violations } = plan;
     const outDir = join(PROJECT_ROOT, "out", stack);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, "resources.json"), `${JSON.stringify(resourcesDocument(plan), null, 2)}\n`);
@@ -78,13 +86,41 @@ async function main(): Promise<number> {
     console.log(formatViolations(violations, stack));
     console.log(`Wrote ${["resources.json", "manifests.yaml", "policy.json"].map((file) => join("out", stack, file)).join(", ")}`);
     if (planFails(plan)) {
-        console.error(`Mandatory policy violations: the plan of "${stack}" fails.`);
+        printError(`Mandatory policy violations: the plan of "${stack}" fails.`);
         return 1;
     }
     return 0;
 }
 
+/** Error output never carries a terminal control sequence from a file or an argument. */
+function printError(message: string): void {
+    console.error(escapeControlCharacters(message));
+}
+
+async function main(): Promise<number> {
+    const stacks = listStacks();
+    const command = parsePlanArguments(process.argv.slice(2), stacks);
+    if (command.kind === "help") {
+        console.log(usage(stacks));
+        return 0;
+    }
+    if (command.kind === "error") {
+        printError(`npm run plan: ${command.message}`);
+        return 2;
+    }
+    const plans: Plan[] = [];
+    for (const stack of command.stacks) {
+        const plan = await planOrExplain(stack);
+        if (plan) plans.push(plan);
+    }
+    if (plans.length < command.stacks.length) {
+        if (command.stacks.length > 1) printError(`Nothing was written: every stack must plan (${command.stacks.filter((stack) => !plans.some((plan) => plan.stack === stack)).join(", ")} did not).`);
+        return 1;
+    }
+    return plans.reduce((code, plan) => Math.max(code, writeAndReport(plan)), 0);
+}
+
 main().then((code) => process.exit(code), (error: unknown) => {
-    console.error(error);
+    printError(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);
 });

@@ -6,8 +6,8 @@ export function validValues(): Record<string, unknown> {
         environment: "dev",
         dns: { zoneName: "example.com" },
         routes: {
-            cortex: { host: "api.example.com", image: "registry.example.com/ep/cortex:8.6.0", allowlist: ["10.0.0.0/8"] },
-            activemq: { consoleHost: "mq.example.com", allowlist: ["10.0.0.0/8"], consoleAllowlist: ["10.1.0.0/16"] },
+            cortex: { host: "api.example.com", image: "registry.example.com/ep/cortex:8.6.0", allowlist: ["198.51.100.0/24"] },
+            activemq: { consoleHost: "mq.example.com", allowlist: ["198.51.100.0/24"], consoleAllowlist: ["203.0.113.0/24"] },
         },
         activemqAdminPassword: "admin-password-123",
         activemqBrokerPassword: "broker-password-123",
@@ -16,8 +16,11 @@ export function validValues(): Record<string, unknown> {
 
 export const SECRET_KEYS_SET = new Set(["activemqAdminPassword", "activemqBrokerPassword", "tlsCertificate", "tlsPrivateKey"]);
 
-export function raw(values: Record<string, unknown>, secretKeys: ReadonlySet<string> = SECRET_KEYS_SET, stack = "dev"): RawStackConfig {
-    return { stack, values, secretKeys };
+/** A stack name that names no tier, so that any environment fits it. */
+export const NEUTRAL_STACK = "edge-test";
+
+export function raw(values: Record<string, unknown>, stack = NEUTRAL_STACK, more: Partial<RawStackConfig> = {}): RawStackConfig {
+    return { stack, values, ...more };
 }
 
 /** Full Pulumi config (project:key → string) for running the program under mocks. */

@@ -17,7 +17,7 @@ describe("NLB listener sources", () => {
         const table = buildRouteTable(stackConfigSchema.parse(values((v) => {
             v.routes.activemq.allowlist = ["198.51.100.0/24", "2001:db8::/32"];
             v.routes.activemq.allowNatEgress = true;
-            v.routes.additional = [{ protocol: "tcp", name: "redis", port: 6379, service: { namespace: "cache", name: "redis", port: 6379 }, allowlist: ["10.0.0.0/8", "0.0.0.0/0"], allowNatEgress: true }];
+            v.routes.additional = [{ protocol: "tcp", name: "redis", port: 6379, service: { namespace: "cache", name: "redis", port: 6379 }, allowlist: ["198.51.100.0/24", "0.0.0.0/0"], allowNatEgress: true }];
         })));
         assert.deepEqual(listenerSources(table), [
             { port: 80, cidrs: ["0.0.0.0/0"], natEgress: false },
@@ -30,7 +30,7 @@ describe("NLB listener sources", () => {
 
     it("fit AWS's default 60 inbound rules exactly, and are refused one beyond", () => {
         const withEntries = (count: number) => values((v) => {
-            v.routes.activemq.allowlist = Array.from({ length: count }, (_, index) => `10.${index}.0.0/16`);
+            v.routes.activemq.allowlist = Array.from({ length: count }, (_, index) => `${20 + index}.0.0.0/16`);
         });
         assert.ok(validateStackConfig(raw(withEntries(58))).ok);
         const over = validateStackConfig(raw(withEntries(59)));

@@ -21,7 +21,7 @@ describe("adding a route in config", () => {
 
     it("adds exactly one Ingress and one DNS record for an HTTP route on a new host, and no listener", async () => {
         const after = new PlanQuery((await planStack("dev", {
-            configOverrides: withAdditional({ protocol: "http", name: "search", host: "search.dev.commerce.example.com", service: { namespace: "search", name: "search", port: 9200 }, allowlist: ["10.0.0.0/8"] }),
+            configOverrides: withAdditional({ protocol: "http", name: "search", host: "search.dev.commerce.example.com", service: { namespace: "search", name: "search", port: 9200 }, allowlist: ["198.51.100.0/24"] }),
         })).run.resources);
         assert.equal(count(after, "kubernetes:networking.k8s.io/v1:Ingress") - count(before, "kubernetes:networking.k8s.io/v1:Ingress"), 1);
         assert.equal(count(after, "aws:route53/record:Record") - count(before, "aws:route53/record:Record"), 1);
@@ -31,7 +31,7 @@ describe("adding a route in config", () => {
 
     it("adds no DNS record for a path on an existing host", async () => {
         const after = new PlanQuery((await planStack("dev", {
-            configOverrides: withAdditional({ protocol: "http", name: "cortex-studio", host: "api.dev.commerce.example.com", path: "/studio", service: { namespace: "cortex", name: "studio", port: 8080 }, allowlist: ["10.0.0.0/8"] }),
+            configOverrides: withAdditional({ protocol: "http", name: "cortex-studio", host: "api.dev.commerce.example.com", path: "/studio", service: { namespace: "cortex", name: "studio", port: 8080 }, allowlist: ["198.51.100.0/24"] }),
         })).run.resources);
         assert.equal(count(after, "kubernetes:networking.k8s.io/v1:Ingress") - count(before, "kubernetes:networking.k8s.io/v1:Ingress"), 1);
         assert.equal(count(after, "aws:route53/record:Record"), count(before, "aws:route53/record:Record"));
@@ -39,7 +39,7 @@ describe("adding a route in config", () => {
 
     it("adds one Ingress, one listener, target group, attachment and SG rules for a TCP route", async () => {
         const after = new PlanQuery((await planStack("dev", {
-            configOverrides: withAdditional({ protocol: "tcp", name: "redis", port: 6379, service: { namespace: "cache", name: "redis", port: 6379 }, allowlist: ["10.0.0.0/8"] }),
+            configOverrides: withAdditional({ protocol: "tcp", name: "redis", port: 6379, service: { namespace: "cache", name: "redis", port: 6379 }, allowlist: ["198.51.100.0/24"] }),
         })).run.resources);
         for (const type of ["kubernetes:networking.k8s.io/v1:Ingress", "aws:lb/listener:Listener", "aws:lb/targetGroup:TargetGroup", "aws:autoscaling/attachment:Attachment"]) {
             assert.equal(count(after, type) - count(before, type), 1, type);

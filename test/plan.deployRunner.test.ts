@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import program from "../index";
 import { planStack, type Plan } from "../harness/plan";
-import { ProgramFailure } from "../harness/mockEngine";
+import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
+import { PROJECT, readStackFile } from "../harness/stackFile";
 import { field, PlanQuery } from "./planQueries";
 
 const CONNECTION = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0f0e0d0c-0b0a-4998-8776-655443322110";
@@ -60,14 +62,15 @@ describe("the deploy runner", () => {
         assert.equal(dev.run.outputs.deployRunnerProject, undefined);
     });
 
-    it("refuses a repository or connection that cannot be one, before anything is registered", async () => {
-        const failure = await planStack("dev", { configOverrides: runnerConfig({ githubRepository: "acme", connectionArn: "arn:aws:iam::123456789012:role/x" }) }).then(
-            () => assert.fail("planned"),
-            (error: unknown) => error as ProgramFailure,
-        );
-        assert.ok(failure instanceof ProgramFailure);
-        assert.equal(failure.resources.length, 0);
-        assert.match(failure.message, /deployRunner\.githubRepository: is not a GitHub repository \(owner\/name\)/);
-        assert.match(failure.message, /deployRunner\.connectionArn: is not a CodeConnections connection ARN/);
+    it("refuses a repository or connection that cannot be one, and the program registers nothing", async () => {
+        const file = readStackFile("dev");
+        const config = { ...file.config, ...runnerConfig({ githubRepository: "acme", connectionArn: "arn:aws:iam::123456789012:role/x" }) };
+        await assert.rejects(runUnderMocks({ project: PROJECT, stack: "dev", config, secretKeys: file.secretKeys, program }), (error: unknown) => {
+            assert.ok(error instanceof ProgramFailure);
+            assert.equal(error.resources.length, 0);
+            assert.match(error.message, /deployRunner\.githubRepository: is not a GitHub repository \(owner\/name\)/);
+            assert.match(error.message, /deployRunner\.connectionArn: is not a CodeConnections connection ARN/);
+            return true;
+        });
     });
 });

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { SECRET_MARKER } from "../harness/mockEngine";
+import { routeResources, sharedResources } from "../components/routes/names";
+import { rawStackConfig } from "../config/rawConfig";
+import { validateStackConfig } from "../config/validate";
 import { planStack, type Plan } from "../harness/plan";
+import { PROJECT, readStackFile } from "../harness/stackFile";
 import { field, PlanQuery } from "./planQueries";
 
 /** One plan of the dev stack, asserted for AWS (issue #3), the controller (#4) and the routes (#5). */
@@ -278,13 +282,11 @@ describe("dev plan: controller and WAF", () => {
         assert.equal(field(ingressClass, "spec.controller"), "haproxy-ingress.github.io/controller");
     });
 
-    it("uses the default certificate from the config secrets, kept secret", () => {
-        const secret = q.kubernetes("kubernetes:core/v1:Secret", "ingress-controller", "default-tls");
-        assert.deepEqual(field(secret, "stringData"), { "tls.crt": SECRET_MARKER, "tls.key": SECRET_MARKER });
-        assert.ok(secret.secretPaths.some((path) => path.startsWith("stringData")));
+    it("serves the controller's self-signed fallback: dev sets no certificate, and the plan invents none", () => {
+        assert.deepEqual(q.ofType("kubernetes:core/v1:Secret").filter((secret) => secret.name.includes("default-tls")), []);
         const controller = q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress");
-        assert.ok(field<{ args: string[] }[]>(controller, "spec.template.spec.containers")[0]!.args.includes("--default-ssl-certificate=ingress-controller/default-tls"));
-        assert.ok(controller.dependencies.includes(secret.urn), "the pods start with the certificate, not the self-signed fallback");
+        assert.ok(!field<{ args: string[] }[]>(controller, "spec.template.spec.containers")[0]!.args.some((arg) => arg.startsWith("--default-ssl-certificate")));
+        assert.deepEqual(plan.placeholders, ["activemqAdminPassword", "activemqBrokerPassword"]);
     });
 });
 
@@ -313,7 +315,7 @@ describe("dev plan: routes", () => {
         assert.equal(path.path, "/cortex");
         assert.deepEqual(path.backend.service, { name: "cortex", port: { number: 8080 } });
         const natIp = (plan.run.outputs.natPublicIps as string[])[0];
-        assert.equal(field<Record<string, string>>(cortex, "metadata.annotations")[`${P}allowlist-source-range`], `203.0.113.0/24,198.51.100.0/24,2001:db8:100::/48,${natIp}/32`);
+        assert.equal(field<Record<string, string>>(cortex, "metadata.annotations")[`${P}allowlist-source-range`], `203.0.113.0/24,198.51.100.0/24,${natIp}/32`);
     });
 
     it("backs every Ingress with a Service of that port, deployed here or named in config", () => {
@@ -366,5 +368,32 @@ describe("dev plan: routes", () => {
     it("exports the kubeconfig as a secret", () => {
         assert.ok(plan.run.secretOutputs.includes("kubeconfig"));
         assert.equal(plan.run.outputs.kubeconfig, SECRET_MARKER);
+    });
+});
+
+describe("dev plan: resource names [rule unique-names]", () => {
+    it("registers under Routes only resources whose names components/routes/names.ts predicts, so validation sees every collision", () => {
+        const file = readStackFile("dev");
+        const result = validateStackConfig(rawStackConfig({
+            project: PROJECT,
+            stack: "dev",
+            keys: Object.keys(file.config),
+            get: (key) => file.config[`${PROJECT}:${key}`],
+            unreadableSecrets: new Set(file.placeholders),
+        }));
+        assert.ok(result.ok);
+        const table = result.routeTable;
+        const predicted = [
+            ...sharedResources(table.http.filter((route) => route.workload).map((route) => route.namespace)),
+            ...[...table.http, ...table.tcp].flatMap(routeResources),
+        ];
+        const registered = plan.run.resources.filter((resource) => resource.parent?.endsWith("commerce-edge:k8s:Routes::edge-dev"));
+        assert.ok(registered.length >= 10);
+        for (const resource of registered) {
+            const match = predicted.find((candidate) => candidate.type === resource.type && candidate.resourceName === resource.name);
+            assert.ok(match, `${resource.type} ${resource.name} is not predicted by names.ts`);
+            const metadata = field<{ name: string; namespace?: string }>(resource, "metadata");
+            assert.deepEqual({ name: metadata.name, namespace: metadata.namespace }, { name: match.object.name, namespace: match.object.namespace });
+        }
     });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { PROTECTED_IN_PRODUCTION } from "../components/protection";
+import { SECRET_MARKER } from "../harness/mockEngine";
 import { planStack, type Plan } from "../harness/plan";
 import { field, PlanQuery } from "./planQueries";
 
@@ -58,6 +59,17 @@ describe("production plan", () => {
         assert.equal(q.ofType("aws:ec2/natGateway:NatGateway").length, 3);
         assert.equal(q.ofType("aws:ec2/subnet:Subnet").length, 6);
         assert.equal((plan.run.outputs.natPublicIps as string[]).length, 3);
+    });
+
+    it("plans the default certificate production requires, as reported placeholders kept secret", () => {
+        assert.deepEqual(plan.placeholders, ["activemqAdminPassword", "activemqBrokerPassword", "tlsCertificate", "tlsPrivateKey"]);
+        assert.ok(plan.notices.includes("tlsCertificate: required in production and not set in Pulumi.production.yaml; planned with a placeholder (pulumi up stops until it is set: pulumi config set --secret tlsCertificate < file)"));
+        const secret = q.kubernetes("kubernetes:core/v1:Secret", "ingress-controller", "default-tls");
+        assert.deepEqual(field(secret, "stringData"), { "tls.crt": SECRET_MARKER, "tls.key": SECRET_MARKER });
+        assert.ok(secret.secretPaths.some((path) => path.startsWith("stringData")));
+        const controller = q.kubernetes("kubernetes:apps/v1:Deployment", "ingress-controller", "haproxy-ingress");
+        assert.ok(field<{ args: string[] }[]>(controller, "spec.template.spec.containers")[0]!.args.includes("--default-ssl-certificate=ingress-controller/default-tls"));
+        assert.ok(controller.dependencies.includes(secret.urn), "the pods start with the certificate, not the self-signed fallback");
     });
 
     it("offloads TLS for OpenWire when configured", () => {

@@ -53,7 +53,7 @@ describe("account preflight", () => {
         assert.deepEqual(accountProblems(admins, "edge-dev", asUser), []);
     });
 
-    it("refuses more zones than the region has, unless the VPC already exists", () => {
+    it("refuses more zones than the region has, unless the VPC already exists [rule zones]", () => {
         const wide = modelWith((v) => { v.network = { availabilityZones: 4 }; });
         assert.equal(formatProblems(accountProblems(wide, "edge-dev", facts())), "  network.availabilityZones: is 4, but eu-west-1 has 3 available zones (at most 3)");
         const existing = modelWith((v) => {

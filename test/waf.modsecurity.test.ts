@@ -32,7 +32,7 @@ function programFiles(crsVersion: string, waf: Record<string, unknown> = {}): Wa
         : { wafImage: "registry.example.com/waf/modsecurity-spoa:custom", waf: { ...waf, crsVersion } };
     values.routes.additional = [{
         protocol: "http", name: "imports", host: IMPORTS_HOST, path: "/imports",
-        service: { namespace: "imports", name: "imports", port: 8080 }, allowlist: ["10.0.0.0/8"], wafExclusions: [920420],
+        service: { namespace: "imports", name: "imports", port: 8080 }, allowlist: ["198.51.100.0/24"], wafExclusions: [920420],
     }];
     const result = validateStackConfig(raw(values));
     assert.ok(result.ok, result.ok ? "" : JSON.stringify(result.problems));

@@ -84,8 +84,8 @@ describe("agent ModSecurity files", () => {
             ...validValues(),
             routes: {
                 ...(validValues().routes as Record<string, unknown>),
-                cortex: { host: "api.example.com", image: "registry.example.com/ep/cortex:8.6.0", allowlist: ["10.0.0.0/8"], wafExclusions: [920420] },
-                additional: [{ protocol: "http", name: "docs", host: "docs.example.com", service: { namespace: "docs", name: "docs", port: 80 }, allowlist: ["10.0.0.0/8"], wafMode: "off" }],
+                cortex: { host: "api.example.com", image: "registry.example.com/ep/cortex:8.6.0", allowlist: ["198.51.100.0/24"], wafExclusions: [920420] },
+                additional: [{ protocol: "http", name: "docs", host: "docs.example.com", service: { namespace: "docs", name: "docs", port: 80 }, allowlist: ["198.51.100.0/24"], wafMode: "off" }],
             },
         }));
         assert.ok(result.ok);

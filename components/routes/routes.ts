@@ -4,6 +4,7 @@ import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../
 import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata, type NamedPodTemplate } from "../security/podSecurity";
 import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
+import { ACTIVEMQ_CREDENTIALS_SECRET, ACTIVEMQ_RESOURCE_NAMES, namespaceResourceName, routeResourceNames } from "./names";
 import {
     ACTIVEMQ_STORAGE_CLASS,
     activemqServiceSpec,
@@ -58,7 +59,7 @@ export class Routes extends pulumi.ComponentResource {
                 canary: route.workload.canaryImage ? webDeploymentSpec(route.backend.name, route.workload, "canary") : undefined,
             }]
             : []);
-        const brokerSpec = activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: "activemq-credentials" });
+        const brokerSpec = activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: ACTIVEMQ_CREDENTIALS_SECRET });
 
         // Each namespace's Pod Security level comes from the pods it runs.
         const podsByNamespace = new Map<string, NamedPodTemplate[]>();
@@ -72,7 +73,7 @@ export class Routes extends pulumi.ComponentResource {
         addPods(ACTIVEMQ.namespace, ACTIVEMQ.serviceName, brokerSpec);
         const namespaces = new Map([...podsByNamespace].map(([namespace, pods]) => {
             const securityMetadata = podSecurityMetadata(namespacePodSecurity(namespace, pods));
-            return [namespace, new k8s.core.v1.Namespace(`${namespace}-ns`, {
+            return [namespace, new k8s.core.v1.Namespace(namespaceResourceName(namespace), {
                 metadata: { name: namespace, ...securityMetadata, labels: { ...MANAGED, ...securityMetadata.labels } },
             }, options)] as const;
         }));
@@ -83,17 +84,18 @@ export class Routes extends pulumi.ComponentResource {
         for (const { route, workload, stable, canary } of workloads) {
             const namespace = namespaceFor(route.namespace);
             const inNamespace = { ...options, dependsOn: [namespace] };
+            const names = routeResourceNames(route);
             const metadata = { name: route.backend.name, namespace: route.namespace, labels: { ...MANAGED, ...appLabels(route.backend.name) } };
-            const deployment = new k8s.apps.v1.Deployment(`${route.name}-deployment`, { metadata, spec: stable }, inNamespace);
+            const deployment = new k8s.apps.v1.Deployment(names.deployment.resourceName, { metadata, spec: stable }, inNamespace);
             if (canary) {
-                new k8s.apps.v1.Deployment(`${route.name}-canary`, {
-                    metadata: { ...metadata, name: `${route.backend.name}-canary` },
+                new k8s.apps.v1.Deployment(names.canary.resourceName, {
+                    metadata: { ...metadata, name: names.canary.objectName },
                     spec: canary,
                 }, inNamespace);
             }
-            const service = new k8s.core.v1.Service(`${route.name}-service`, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
+            const service = new k8s.core.v1.Service(names.service.resourceName, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
             if (workload.replicas >= 2) {
-                new k8s.policy.v1.PodDisruptionBudget(`${route.name}-pdb`, {
+                new k8s.policy.v1.PodDisruptionBudget(names.pdb.resourceName, {
                     metadata,
                     spec: { maxUnavailable: 1, selector: { matchLabels: appLabels(route.backend.name) } },
                 }, inNamespace);
@@ -104,8 +106,8 @@ export class Routes extends pulumi.ComponentResource {
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
         const inActivemq = { ...options, dependsOn: [activemqNamespace] };
         const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
-        const credentials = new k8s.core.v1.Secret("activemq-credentials", {
-            metadata: { name: "activemq-credentials", namespace: ACTIVEMQ.namespace, labels: activemqLabels },
+        const credentials = new k8s.core.v1.Secret(ACTIVEMQ_RESOURCE_NAMES.credentials, {
+            metadata: { name: ACTIVEMQ_CREDENTIALS_SECRET, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             type: "Opaque",
             stringData: {
                 adminUser: "admin",
@@ -114,7 +116,7 @@ export class Routes extends pulumi.ComponentResource {
                 brokerPassword: pulumi.secret(args.activemq.brokerPassword),
             },
         }, inActivemq);
-        const storageClass = new k8s.storage.v1.StorageClass("activemq-storage", {
+        const storageClass = new k8s.storage.v1.StorageClass(ACTIVEMQ_RESOURCE_NAMES.storageClass, {
             metadata: { name: ACTIVEMQ_STORAGE_CLASS, labels: MANAGED },
             provisioner: "ebs.csi.aws.com",
             parameters: { type: "gp3", encrypted: "true" },
@@ -122,11 +124,11 @@ export class Routes extends pulumi.ComponentResource {
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
         }, options);
-        const activemqService = new k8s.core.v1.Service("activemq-service", {
+        const activemqService = new k8s.core.v1.Service(ACTIVEMQ_RESOURCE_NAMES.service, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqServiceSpec(),
         }, inActivemq);
-        const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
+        const broker = new k8s.apps.v1.StatefulSet(ACTIVEMQ_RESOURCE_NAMES.broker, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: brokerSpec,
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
@@ -134,9 +136,10 @@ export class Routes extends pulumi.ComponentResource {
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
-            new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
+            const names = routeResourceNames(route);
+            new k8s.networking.v1.Ingress(names.ingress.resourceName, {
                 metadata: {
-                    name: route.name,
+                    name: names.ingress.objectName,
                     namespace: route.namespace,
                     labels: MANAGED,
                     annotations: allowlistWithNat(route, args.natPublicIps).apply(annotations),

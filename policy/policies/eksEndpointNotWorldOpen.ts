@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isWorldOpen } from "../../config/cidr";
+import { parseAllowlistEntry, worldOpenFamilies, type AddressBlock } from "../../config/addressSet";
 import { clusterLabel, eksSettings } from "../lib/eks";
 
 /** A world-reachable API server is one leaked credential away from the whole cluster. */
@@ -12,7 +12,16 @@ export const eksEndpointNotWorldOpen: ResourceValidationPolicy = {
         const settings = eksSettings(args.type, args.props);
         if (!settings?.endpointPublicAccess) return;
         const cidrs = settings.publicAccessCidrs;
-        const open = cidrs === undefined || cidrs.length === 0 ? "publicAccessCidrs unset (AWS default 0.0.0.0/0)" : cidrs.find(isWorldOpen);
+        const blocks = (cidrs ?? []).flatMap((cidr): AddressBlock[] => {
+            const parsed = parseAllowlistEntry(cidr);
+            return parsed.ok && !parsed.block.exception ? [parsed.block] : [];
+        });
+        // EKS admits the union of the blocks, so 0.0.0.0/1 with 128.0.0.0/1 is as open as 0.0.0.0/0.
+        const open = cidrs === undefined || cidrs.length === 0
+            ? "publicAccessCidrs unset (AWS default 0.0.0.0/0)"
+            : worldOpenFamilies(blocks).length === 0
+              ? undefined
+              : (blocks.find((block) => worldOpenFamilies([block]).length > 0)?.text ?? `${cidrs.join(", ")} together`);
         if (open === undefined) return;
         reportViolation(
             `${clusterLabel(args.type, args.name)}: the public API endpoint admits every address (${open}): ` +

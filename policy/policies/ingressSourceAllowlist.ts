@@ -1,6 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ANNOTATION_PREFIX, IngressKey } from "../../components/haproxy/keys";
-import { isWorldOpen, parseCidr } from "../../config/cidr";
+import { parseAllowlistEntry, worldOpenFamilies, type AddressBlock } from "../../config/addressSet";
+import { parseCidr } from "../../config/cidr";
 import { effectiveAllowlist, haproxyIngressOf } from "../lib/ingress";
 
 interface Config {
@@ -10,15 +11,28 @@ interface Config {
 
 const DEFAULTS: Config = { allowWorldOpen: false };
 
-/** haproxy-ingress accepts bare addresses as single hosts; `!` marks an exception (v0.12+). */
+/**
+ * haproxy-ingress accepts bare addresses as single hosts and `!` exceptions (v0.12+); a CIDR with host bits set
+ * is masked silently, which hides what was meant, so it is reported.
+ */
 function entryProblem(entry: string): string | undefined {
     const block = entry.startsWith("!") ? entry.slice(1) : entry;
     if (block.includes("/")) {
         const parsed = parseCidr(block);
-        return parsed.ok ? undefined : parsed.problem;
+        if (!parsed.ok) return parsed.problem;
     }
-    const asHost = parseCidr(`${block}/${block.includes(":") ? 128 : 32}`);
-    return asHost.ok ? undefined : `"${block}" is not an IP address or CIDR block (e.g. 203.0.113.10, 10.0.0.0/16, 2001:db8::/32)`;
+    const parsed = parseAllowlistEntry(entry);
+    return parsed.ok ? undefined : parsed.problem;
+}
+
+/** Why the admitted set is world-open: one entry alone, the entries together, or only exceptions. */
+function worldOpenReason(blocks: readonly AddressBlock[]): string | undefined {
+    const families = worldOpenFamilies(blocks);
+    if (families.length === 0) return undefined;
+    const alone = blocks.find((block) => !block.exception && worldOpenFamilies([block]).length > 0);
+    if (alone) return `contains ${alone.text}, which admits every address`;
+    if (blocks.every((block) => block.exception)) return `holds only exceptions (${blocks.map((block) => block.text).join(", ")}), which admit every other address`;
+    return `admits every ${families.join(" and ")} address with its entries together (${blocks.map((block) => block.text).join(", ")})`;
 }
 
 /** The allowlist is checked against the PROXY client address, so it is the route's real access control. */
@@ -48,16 +62,19 @@ export const ingressSourceAllowlist: ResourceValidationPolicy = {
             );
             return;
         }
+        const blocks: AddressBlock[] = [];
         for (const entry of entries) {
             const problem = entryProblem(entry);
-            if (problem !== undefined) {
-                reportViolation(`Ingress ${ingress.ref}: ${allowlist.annotation} entry ${problem}`);
-            } else if (!config.allowWorldOpen && !entry.startsWith("!") && isWorldOpen(entry)) {
-                reportViolation(
-                    `Ingress ${ingress.ref}: ${allowlist.annotation} contains ${entry}, which admits every address: ` +
-                        "list the clients' CIDRs (or set allowWorldOpen in this policy's config for a public route)",
-                );
-            }
+            if (problem !== undefined) reportViolation(`Ingress ${ingress.ref}: ${allowlist.annotation} entry ${problem}`);
+            const parsed = parseAllowlistEntry(entry);
+            if (parsed.ok) blocks.push(parsed.block);
+        }
+        const open = config.allowWorldOpen ? undefined : worldOpenReason(blocks);
+        if (open !== undefined) {
+            reportViolation(
+                `Ingress ${ingress.ref}: ${allowlist.annotation} ${open}: ` +
+                    "list the clients' CIDRs (or set allowWorldOpen in this policy's config for a public route)",
+            );
         }
     },
 };

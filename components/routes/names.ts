@@ -1,0 +1,86 @@
+import { ACTIVEMQ, type HttpRoute, type TcpRoute } from "../../config/routeTable";
+import { ACTIVEMQ_STORAGE_CLASS } from "./workloadManifests";
+
+/**
+ * The one place that names what the Routes component creates: Pulumi resource names (which, with the type and
+ * the parent, make the URN: two equal ones stop the whole update) and Kubernetes object names. Config
+ * validation reads the same functions to refuse collisions before anything is registered.
+ */
+
+export interface NamedResource {
+    /** Pulumi type token, e.g. kubernetes:apps/v1:Deployment. */
+    readonly type: string;
+    /** Pulumi resource name. */
+    readonly resourceName: string;
+    /** The Kubernetes object it applies. */
+    readonly object: { readonly namespace?: string; readonly name: string };
+}
+
+const TYPES = {
+    namespace: "kubernetes:core/v1:Namespace",
+    deployment: "kubernetes:apps/v1:Deployment",
+    service: "kubernetes:core/v1:Service",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    secret: "kubernetes:core/v1:Secret",
+    storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+} as const;
+
+export function namespaceResourceName(namespace: string): string {
+    return `${namespace}-ns`;
+}
+
+/** Names of one route's resources; the workload ones exist only when the program deploys its backend. */
+export function routeResourceNames(route: HttpRoute | TcpRoute) {
+    const workloadName = route.backend.name;
+    return {
+        ingress: { resourceName: `${route.name}-ingress`, objectName: route.name },
+        deployment: { resourceName: `${route.name}-deployment`, objectName: workloadName },
+        canary: { resourceName: `${route.name}-canary`, objectName: `${workloadName}-canary` },
+        service: { resourceName: `${route.name}-service`, objectName: workloadName },
+        pdb: { resourceName: `${route.name}-pdb`, objectName: workloadName },
+    };
+}
+
+export const ACTIVEMQ_RESOURCE_NAMES = {
+    credentials: "activemq-credentials",
+    storageClass: "activemq-storage",
+    service: "activemq-service",
+    broker: "activemq-broker",
+} as const;
+export const ACTIVEMQ_CREDENTIALS_SECRET = "activemq-credentials";
+
+/**
+ * Every resource a route may bring, workload ones included whenever the route deploys a workload (a canary
+ * or a PDB added later must not collide either). Used to refuse duplicate URNs and Kubernetes objects.
+ */
+export function routeResources(route: HttpRoute | TcpRoute): NamedResource[] {
+    const names = routeResourceNames(route);
+    const inNamespace = (name: string) => ({ namespace: route.namespace, name });
+    const resources: NamedResource[] = [{ type: TYPES.ingress, resourceName: names.ingress.resourceName, object: inNamespace(names.ingress.objectName) }];
+    if (route.kind === "http" && route.workload) {
+        resources.push(
+            { type: TYPES.deployment, resourceName: names.deployment.resourceName, object: inNamespace(names.deployment.objectName) },
+            { type: TYPES.deployment, resourceName: names.canary.resourceName, object: inNamespace(names.canary.objectName) },
+            { type: TYPES.service, resourceName: names.service.resourceName, object: inNamespace(names.service.objectName) },
+            { type: TYPES.pdb, resourceName: names.pdb.resourceName, object: inNamespace(names.pdb.objectName) },
+        );
+    }
+    return resources;
+}
+
+/** The broker's fixed resources, and the Namespace of each namespace a workload lives in. */
+export function sharedResources(workloadNamespaces: readonly string[]): NamedResource[] {
+    return [
+        { type: TYPES.secret, resourceName: ACTIVEMQ_RESOURCE_NAMES.credentials, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ_CREDENTIALS_SECRET } },
+        { type: TYPES.storageClass, resourceName: ACTIVEMQ_RESOURCE_NAMES.storageClass, object: { name: ACTIVEMQ_STORAGE_CLASS } },
+        { type: TYPES.service, resourceName: ACTIVEMQ_RESOURCE_NAMES.service, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ.serviceName } },
+        { type: TYPES.statefulSet, resourceName: ACTIVEMQ_RESOURCE_NAMES.broker, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ.serviceName } },
+        ...[...new Set([ACTIVEMQ.namespace, ...workloadNamespaces])].map((namespace) => ({
+            type: TYPES.namespace,
+            resourceName: namespaceResourceName(namespace),
+            object: { name: namespace },
+        })),
+    ];
+}

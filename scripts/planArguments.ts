@@ -1,0 +1,42 @@
+/** The command line of `npm run plan`, parsed without side effects so that it can be tested. */
+
+export type PlanCommand =
+    | { readonly kind: "help" }
+    | { readonly kind: "plan"; readonly stacks: readonly string[] }
+    | { readonly kind: "error"; readonly message: string };
+
+export const DEFAULT_STACK = "dev";
+
+export function usage(stacks: readonly string[]): string {
+    return [
+        "Usage: npm run plan -- [--help] [stack ...]",
+        "",
+        "Plans each stack offline: runs index.ts under Pulumi's mocks with Pulumi.<stack>.yaml, checks the",
+        "Kubernetes objects and the policy pack, and writes out/<stack>/. With several stacks, every one must",
+        "plan before anything is written.",
+        "",
+        `Stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"} (default: ${DEFAULT_STACK})`,
+        "Options:",
+        "  -h, --help  print this help and exit",
+    ].join("\n");
+}
+
+/** Options first or anywhere; `--` ends them. Unknown options and unknown stacks refuse the whole call. */
+export function parsePlanArguments(args: readonly string[], stacks: readonly string[]): PlanCommand {
+    const requested: string[] = [];
+    let optionsEnded = false;
+    for (const arg of args) {
+        if (!optionsEnded && arg === "--") optionsEnded = true;
+        else if (!optionsEnded && (arg === "--help" || arg === "-h")) return { kind: "help" };
+        else if (!optionsEnded && arg.startsWith("-")) return { kind: "error", message: `unknown option ${JSON.stringify(arg)} (npm run plan -- --help)` };
+        else if (!requested.includes(arg)) requested.push(arg);
+    }
+    const missing = requested.filter((stack) => !stacks.includes(stack));
+    if (missing.length > 0) {
+        return {
+            kind: "error",
+            message: `no stack ${missing.map((stack) => JSON.stringify(stack)).join(", ")}: there is no ${missing.map((stack) => `Pulumi.${stack}.yaml`).join(", ")} (stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"}); nothing was planned`,
+        };
+    }
+    return { kind: "plan", stacks: requested.length > 0 ? requested : [DEFAULT_STACK] };
+}
