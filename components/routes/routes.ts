@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
-import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
+import { httpRouteAnnotations, routeAllowlist, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
 import {
     ACTIVEMQ_STORAGE_CLASS,
@@ -30,11 +30,6 @@ export interface RoutesArgs {
 }
 
 const MANAGED = { "app.kubernetes.io/managed-by": "pulumi" };
-
-function allowlistWithNat(route: HttpRoute | TcpRoute, natPublicIps: pulumi.Input<string[]>): pulumi.Output<string[]> {
-    if (!route.allowNatEgress) return pulumi.output([...route.allowlist]);
-    return pulumi.output(natPublicIps).apply((ips) => [...route.allowlist, ...ips.map((ip) => `${ip}/32`)]);
-}
 
 /**
  * Every route of the table: its Ingress (annotations from the typed route), and the workload behind it
@@ -113,13 +108,15 @@ export class Routes extends pulumi.ComponentResource {
         }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
-        const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
+        // Annotations stay a plain map: a preview then knows every value but a NAT allowlist (Pulumi sends
+        // nested Outputs value by value), so policies can check the WAF and other keys before the first up.
+        const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: pulumi.Input<string>) => Record<string, pulumi.Input<string>>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
             new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
                 metadata: {
                     name: route.name,
                     namespace: route.namespace,
                     labels: MANAGED,
-                    annotations: allowlistWithNat(route, args.natPublicIps).apply(annotations),
+                    annotations: annotations(routeAllowlist(route, args.natPublicIps)),
                 },
                 spec,
             }, { ...options, dependsOn: [...args.controllerReady, ...(backends.get(`${route.namespace}/${route.backend.name}`) ?? [])] });
