@@ -27,18 +27,23 @@ export interface PlanOptions {
     readonly policyConfig?: PolicyPackConfig;
 }
 
-/** Runs the real program (index.ts) for a stack under the mock engine and validates its manifests. */
-export async function planStack(stack: string, options: PlanOptions = {}): Promise<Plan> {
-    const file = readStackFile(stack, options.root);
+/** The program function index.ts exports. */
+export async function loadProgram(): Promise<() => unknown> {
     const program = (await import("../index")) as unknown as { default?: () => unknown } | (() => unknown);
     const entry = typeof program === "function" ? program : program.default;
     if (typeof entry !== "function") throw new Error("index.ts must export the program function (export = async () => ...)");
+    return entry;
+}
+
+/** Runs the real program (index.ts) for a stack under the mock engine and validates its manifests. */
+export async function planStack(stack: string, options: PlanOptions = {}): Promise<Plan> {
+    const file = readStackFile(stack, options.root);
     const run = await runUnderMocks({
         project: PROJECT,
         stack,
         config: { ...file.config, ...options.configOverrides },
         secretKeys: file.secretKeys,
-        program: entry,
+        program: await loadProgram(),
     });
     const manifests = manifestsOf(run.resources);
     const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });
