@@ -6,8 +6,8 @@ import { parse } from "yaml";
 
 /**
  * Starts Pulumi's Node.js entry points the way the CLI's language host does. Source: pulumi/pulumi
- * sdk/nodejs/cmd/pulumi-language-nodejs/main.go at 1b5949891b (the newest stored, v3.259+; @pulumi/pulumi
- * here is 3.270.0): execRuntime/constructArguments for programs, RunPlugin for policy packs.
+ * sdk/nodejs/cmd/pulumi-language-nodejs/main.go at 1b5949891b (after v3.259.0, the newest snapshot found;
+ * @pulumi/pulumi here is 3.270.0): execRuntime/constructArguments for programs, RunPlugin for policy packs.
  */
 
 /**
@@ -22,7 +22,10 @@ export interface ChildResult {
     readonly stderr: string;
 }
 
-/** The language host's parseOptions: `typescript` defaults to true, `tsconfig` and `nodeargs` pass through. */
+/**
+ * The language host's parseOptions: `typescript` defaults to true, `tsconfig` and `nodeargs` pass through
+ * (main.go splits nodeargs with shlex; quoting is not reproduced here).
+ */
 function runtimeOptions(projectFile: string): { env: Record<string, string>; nodeArgs: string[] } {
     const document = parse(readFileSync(projectFile, "utf8")) as { runtime?: string | { options?: Record<string, unknown> } } | null;
     const options = typeof document?.runtime === "object" ? (document.runtime.options ?? {}) : {};
