@@ -1,7 +1,7 @@
 import { recordName } from "../components/aws/dns";
 import { listenerPlan, nodePortsToAdmit } from "../components/aws/loadBalancer";
 import { CONTROLLER_NAMESPACE } from "../components/haproxy/controllerManifests";
-import { httpRouteAnnotations, tcpRouteAnnotations } from "../components/routes/annotations";
+import { httpRouteAnnotations, renderAllowlist, tcpRouteAnnotations } from "../components/routes/annotations";
 import { routeResources, sharedResources } from "../components/routes/names";
 import { blockOfCidr, ipv4Reach, worldOpenFamilies } from "./addressSet";
 import {
@@ -272,7 +272,8 @@ export function annotationSizeProblems(config: StackConfig, table: RouteTable): 
     const size = (annotations: Record<string, string>) => Object.entries(annotations).reduce((total, [key, value]) => total + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
     return [...table.http, ...table.tcp].flatMap((route) => {
         const allowlist = [...route.allowlist, ...(route.allowNatEgress ? Array<string>(natAddresses).fill(LONGEST_NAT_ENTRY) : [])];
-        const bytes = size(route.kind === "http" ? httpRouteAnnotations(route, allowlist) : tcpRouteAnnotations(route, allowlist));
+        const rendered = renderAllowlist(allowlist);
+        const bytes = size(route.kind === "http" ? httpRouteAnnotations(route, rendered) : tcpRouteAnnotations(route, rendered));
         if (bytes <= ANNOTATIONS_MAX_BYTES) return [];
         const key = route.configKey === "routes.activemq" ? (route.kind === "http" ? "routes.activemq.consoleAllowlist" : "routes.activemq.allowlist") : `${route.configKey}.allowlist`;
         return [{ key, message: `makes ${bytes} bytes of Ingress annotations (Kubernetes takes at most ${ANNOTATIONS_MAX_BYTES}: list fewer, wider blocks)` }];

@@ -75,7 +75,8 @@ function redact(value: unknown): unknown {
     return SECRET_MARKER;
 }
 
-function normalise(value: unknown, path: string, secretPaths: string[]): Normalised {
+/** Secrets unwrapped (`raw`) or redacted (`clean`), resource references as `{ $ref: urn }`; secret paths collected. */
+export function normalise(value: unknown, path: string, secretPaths: string[]): Normalised {
     if (Array.isArray(value)) {
         const items = value.map((item, index) => normalise(item, `${path}[${index}]`, secretPaths));
         return { clean: items.map((item) => item.clean), raw: items.map((item) => item.raw) };

@@ -34,7 +34,14 @@ export interface PlanOptions {
     readonly policyConfig?: PolicyPackConfig;
 }
 
-/** Runs the real program (index.ts) for a stack under the mock engine and validates its manifests. */
+/** The program function index.ts exports. */
+export async function loadProgram(): Promise<() => unknown> {
+    const program = (await import("../index")) as unknown as { default?: () => unknown } | (() => unknown);
+    const entry = typeof program === "function" ? program : program.default;
+    if (typeof entry !== "function") throw new Error("index.ts must export the program function (export = async () => ...)");
+    return entry;
+}
+
 /** Region the mock engine assumes when the stack sets none (harness/mockEngine.ts). */
 const DEFAULT_REGION = "eu-west-1";
 
@@ -59,20 +66,18 @@ function offlineNotices(stack: string, config: Readonly<Record<string, string>>,
     ];
 }
 
+/** Runs the real program (index.ts) for a stack under the mock engine and validates its manifests. */
 export async function planStack(stack: string, options: PlanOptions = {}): Promise<Plan> {
     const file = readStackFile(stack, options.root);
     const config = { ...file.config, ...options.configOverrides };
     const placeholders = file.placeholders.filter((key) => options.configOverrides?.[`${PROJECT}:${key}`] === undefined);
     const notices = [...file.notices, ...offlineNotices(stack, config, placeholders)];
-    const program = (await import("../index")) as unknown as { default?: () => unknown } | (() => unknown);
-    const entry = typeof program === "function" ? program : program.default;
-    if (typeof entry !== "function") throw new Error("index.ts must export the program function (export = async () => ...)");
     const run = await runUnderMocks({
         project: PROJECT,
         stack,
         config,
         secretKeys: file.secretKeys,
-        program: entry,
+        program: await loadProgram(),
     });
     const manifests = manifestsOf(run.resources);
     const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });

@@ -152,7 +152,8 @@ function asTypeOf(type: string, props: Record<string, unknown>): (resourceClass:
 /** PolicyResources with parent and dependencies linked by URN (recorded inputs stand in for outputs). */
 function toPolicyResources(resources: readonly (RecordedResource | PolicyResourceLike)[]): PolicyResource[] {
     const built = resources.map((resource) => {
-        const props = { ...("props" in resource ? resource.props : resource.inputs) };
+        // Not copied: copying would read every value, and a preview's unknown-checking props throw on unknown ones.
+        const props = ("props" in resource ? resource.props : resource.inputs) as Record<string, unknown>;
         const parent = resource.parent === undefined ? undefined : urnOf(resource.parent);
         const policyResource: PolicyResource = {
             type: resource.type,

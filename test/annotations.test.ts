@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../config/cidr";
 import type { HttpAnnotationInput } from "../components/routes/annotations";
-import { httpRouteAnnotations, parseAllowlist, renderAllowlist, tcpRouteAnnotations } from "../components/routes/annotations";
+import { httpRouteAnnotations, parseAllowlist, renderAllowlist, routeAllowlist, tcpRouteAnnotations } from "../components/routes/annotations";
 import { KEY_SCOPES } from "../components/haproxy/keys";
 
 const BASE: HttpAnnotationInput = { waf: "deny", balanceAlgorithm: "leastconn", tls: true };
@@ -48,11 +49,11 @@ describe("httpRouteAnnotations", () => {
         },
     ];
     for (const { name, route, expected } of cases) {
-        it(name, () => assert.deepEqual(httpRouteAnnotations(route, ["10.0.0.0/8"]), expected));
+        it(name, () => assert.deepEqual(httpRouteAnnotations(route, "10.0.0.0/8"), expected));
     }
 
     it("never emits keys the controller ignores or reads only in its ConfigMap", () => {
-        const all = { ...httpRouteAnnotations({ ...BASE, rewriteTarget: "/", canary: { weightPercent: 5, header: "X" }, timeouts: { connect: "1s", server: "1s", queue: "1s", httpRequest: "1s" } }, ["10.0.0.0/8"]), ...tcpRouteAnnotations({ port: 61616, balanceAlgorithm: "leastconn" }, ["10.0.0.0/8"]) };
+        const all = { ...httpRouteAnnotations({ ...BASE, rewriteTarget: "/", canary: { weightPercent: 5, header: "X" }, timeouts: { connect: "1s", server: "1s", queue: "1s", httpRequest: "1s" } }, "10.0.0.0/8"), ...tcpRouteAnnotations({ port: 61616, balanceAlgorithm: "leastconn" }, "10.0.0.0/8") };
         for (const key of Object.keys(all)) {
             assert.ok(key.startsWith(P), key);
             const scope = KEY_SCOPES[key.slice(P.length)];
@@ -64,12 +65,25 @@ describe("httpRouteAnnotations", () => {
 
 describe("tcpRouteAnnotations", () => {
     it("sets the TCP port, PROXY and the allowlist", () => {
-        assert.deepEqual(tcpRouteAnnotations({ port: 61616, balanceAlgorithm: "leastconn" }, ["10.0.0.0/8", "2001:db8::/32"]), {
+        assert.deepEqual(tcpRouteAnnotations({ port: 61616, balanceAlgorithm: "leastconn" }, "10.0.0.0/8,2001:db8::/32"), {
             [`${P}tcp-service-port`]: "61616",
             [`${P}tcp-service-proxy-protocol`]: "true",
             [`${P}allowlist-source-range`]: "10.0.0.0/8,2001:db8::/32",
             [`${P}balance-algorithm`]: "leastconn",
         });
+    });
+});
+
+describe("routeAllowlist", () => {
+    const natPublicIps = pulumi.output(["198.51.100.7"]);
+
+    it("is a plain, known value for a route that does not admit the NAT addresses", () => {
+        assert.equal(routeAllowlist({ allowlist: ["203.0.113.0/24"], allowNatEgress: false }, natPublicIps), "203.0.113.0/24");
+    });
+
+    it("adds each NAT address as a /32 once they are known", async () => {
+        const value = routeAllowlist({ allowlist: ["203.0.113.0/24"], allowNatEgress: true }, natPublicIps);
+        assert.equal(await new Promise((resolve) => pulumi.output(value).apply(resolve)), "203.0.113.0/24,198.51.100.7/32");
     });
 });
 

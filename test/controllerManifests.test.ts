@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 import { buildRouteTable } from "../config/routeTable";
 import { stackConfigSchema } from "../config/schema";
 import {
@@ -63,6 +64,18 @@ describe("controller Deployment", () => {
             "--profiling=false",
             "--default-ssl-certificate=ingress-controller/default-tls",
         ]);
+    });
+
+    it("publishes the NLB name and carries the config checksum, each as its own value", async () => {
+        const published = controllerDeploymentSpec({
+            image: "i:1", replicas: 2, publicPorts: [], configMapName: "c", serviceAccountName: "s", production: false,
+            publishAddress: pulumi.output("edge-dev-0123456789.elb.eu-west-1.amazonaws.com"),
+            configChecksum: "0123456789abcdef",
+        }) as any;
+        const args: pulumi.Input<string>[] = published.template.spec.containers[0].args;
+        const resolved = await new Promise((resolve) => pulumi.output(args).apply(resolve));
+        assert.equal((resolved as string[]).at(-1), "--publish-address=edge-dev-0123456789.elb.eu-west-1.amazonaws.com");
+        assert.deepEqual(published.template.metadata.annotations, { "commerce-edge/config-checksum": "0123456789abcdef" });
     });
 
     it("spreads hard over zones in production and softly elsewhere", () => {

@@ -143,8 +143,10 @@ export class IngressController extends pulumi.ComponentResource {
             spec: { controller: INGRESS_CONTROLLER },
         }, options);
 
-        const configData = this.modsecurityEndpoints.apply((endpoints) =>
-            controllerConfigData({ modsecurityEndpoints: endpoints, wafMode: args.wafMode, balanceAlgorithm: "leastconn" }));
+        // Plain maps with Outputs inside, not one apply: a first preview then knows every value but the truly
+        // unknown ones (the agent's ClusterIP, the checksum over the ConfigMap, the NLB name), so policies can
+        // check the rest.
+        const configData = controllerConfigData({ modsecurityEndpoints: this.modsecurityEndpoints, wafMode: args.wafMode, balanceAlgorithm: "leastconn" });
         const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
             metadata: { name: CONTROLLER_NAME, namespace: CONTROLLER_NAMESPACE, labels },
             data: configData,
@@ -158,10 +160,10 @@ export class IngressController extends pulumi.ComponentResource {
             }, inNamespace)
             : undefined;
 
-        const checksum = configData.apply((data) => createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16));
+        const checksum = pulumi.output(configData).apply((data) => createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16));
         const deployment = new k8s.apps.v1.Deployment(`${name}-controller`, {
             metadata: { name: CONTROLLER_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...CONTROLLER_LABELS } },
-            spec: pulumi.all([checksum, args.publishAddress]).apply(([configChecksum, publishAddress]) => controllerDeploymentSpec({ ...controllerInput, configChecksum, publishAddress })),
+            spec: controllerDeploymentSpec({ ...controllerInput, configChecksum: checksum, publishAddress: args.publishAddress }),
         // The certificate Secret first, or the pods start on the self-signed fallback until the next sync.
         }, { ...options, dependsOn: [namespace, configMap, clusterRoleBinding, roleBinding, wafDeployment, ...(defaultCertificateSecret ? [defaultCertificateSecret] : [])] });
 

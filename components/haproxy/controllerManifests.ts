@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { CONTROLLER_PORTS, type PublicPort } from "../../config/routeTable";
 import type { BalanceAlgorithm } from "../../config/schema";
 import { CONTROLLER_PRESTOP_SLEEP_SECONDS, CONTROLLER_TERMINATION_GRACE_SECONDS } from "../timings";
@@ -17,8 +18,8 @@ export const CONTROLLER_LABELS = { "app.kubernetes.io/name": "haproxy-ingress", 
 export const TUNNEL_TIMEOUT = "1h";
 
 export interface ControllerConfigInput {
-    /** `ip:port` of every ModSecurity SPOA agent endpoint. */
-    readonly modsecurityEndpoints: string;
+    /** `ip:port` of every ModSecurity SPOA agent endpoint (the agent Service's ClusterIP: unknown before it exists). */
+    readonly modsecurityEndpoints: pulumi.Input<string>;
     readonly wafMode: "deny" | "detect";
     readonly balanceAlgorithm: BalanceAlgorithm;
 }
@@ -28,7 +29,7 @@ export interface ControllerConfigInput {
  * every tcp-service-port Ingress, on TCP (tcp-service-proxy-protocol): the NLB sends PROXY v2 on every
  * target group, so both must be on.
  */
-export function controllerConfigData(input: ControllerConfigInput): Record<GlobalKeyName | typeof IngressKey.wafMode, string> {
+export function controllerConfigData(input: ControllerConfigInput): Record<GlobalKeyName | typeof IngressKey.wafMode, pulumi.Input<string>> {
     return {
         [GlobalKey.useProxyProtocol]: "true",
         [GlobalKey.tcpServiceProxyProtocol]: "true",
@@ -102,9 +103,9 @@ export interface ControllerDeploymentInput {
      * Address written to every Ingress's status (`--publish-address`, v0.16 options.go): the NLB's DNS
      * name, so that Pulumi's Ingress await and external tools see the real entry point.
      */
-    readonly publishAddress?: string;
+    readonly publishAddress?: pulumi.Input<string>;
     /** Checksum of the ConfigMap's inputs, so that a change rolls the pods. */
-    readonly configChecksum?: string;
+    readonly configChecksum?: pulumi.Input<string>;
     readonly production: boolean;
 }
 
@@ -136,7 +137,7 @@ export function controllerContainerPorts(publicPorts: readonly PublicPort[]): k8
  * (http-port/https-port) and the NLB maps 80/443 onto them.
  */
 export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.types.input.apps.v1.DeploymentSpec {
-    const args = [
+    const args: pulumi.Input<string>[] = [
         `--configmap=${CONTROLLER_NAMESPACE}/${input.configMapName}`,
         `--ingress-class=${INGRESS_CLASS}`,
         "--sort-backends",
@@ -144,7 +145,7 @@ export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.
         // /debug/pprof on the healthz port (10254) is on by default (command-line.md "Stats"; options.go).
         "--profiling=false",
         ...(input.defaultCertificate ? [`--default-ssl-certificate=${input.defaultCertificate}`] : []),
-        ...(input.publishAddress ? [`--publish-address=${input.publishAddress}`] : []),
+        ...(input.publishAddress !== undefined ? [pulumi.concat("--publish-address=", input.publishAddress)] : []),
     ];
     const spread = (topologyKey: string, whenUnsatisfiable: string): k8s.types.input.core.v1.TopologySpreadConstraint => ({
         maxSkew: 1,
@@ -161,7 +162,7 @@ export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.
         template: {
             metadata: {
                 labels: { ...CONTROLLER_LABELS },
-                ...(input.configChecksum ? { annotations: { "commerce-edge/config-checksum": input.configChecksum } } : {}),
+                ...(input.configChecksum !== undefined ? { annotations: { "commerce-edge/config-checksum": input.configChecksum } } : {}),
             },
             spec: {
                 serviceAccountName: input.serviceAccountName,

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../config/cidr";
 import type { HttpRoute, TcpRoute } from "../../config/routeTable";
 import { annotation, IngressKey } from "../haproxy/keys";
@@ -23,6 +24,15 @@ export function renderAllowlist(cidrs: readonly string[]): string {
     return [...new Set(canonical)].join(",");
 }
 
+/**
+ * The route's `allowlist-source-range` value. With `allowNatEgress` it also admits the cluster's NAT
+ * addresses, which stay unknown until AWS allocates them: only this one value is then unknown in a preview.
+ */
+export function routeAllowlist(route: Pick<HttpRoute | TcpRoute, "allowlist" | "allowNatEgress">, natPublicIps: pulumi.Input<string[]>): pulumi.Input<string> {
+    if (!route.allowNatEgress) return renderAllowlist(route.allowlist);
+    return pulumi.output(natPublicIps).apply((ips) => renderAllowlist([...route.allowlist, ...ips.map((ip) => `${ip}/32`)]));
+}
+
 /** The inverse of renderAllowlist: the entries of an allowlist annotation value. */
 export function parseAllowlist(value: string): string[] {
     return value.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
@@ -30,9 +40,11 @@ export function parseAllowlist(value: string): string[] {
 
 export type HttpAnnotationInput = Pick<HttpRoute, "waf" | "balanceAlgorithm" | "tls" | "rewriteTarget" | "canary" | "timeouts">;
 
-export function httpRouteAnnotations(route: HttpAnnotationInput, allowlist: readonly string[]): Record<string, string> {
-    const annotations: Record<string, string> = {
-        [annotation(IngressKey.allowlistSourceRange)]: renderAllowlist(allowlist),
+/** `allowlist` is the rendered value (routeAllowlist); the other values are known from the route table. */
+/** Plain strings in, plain strings out; an unknown allowlist (NAT addresses in a preview) stays that one value. */
+export function httpRouteAnnotations<Allowlist extends pulumi.Input<string>>(route: HttpAnnotationInput, allowlist: Allowlist): Record<string, Allowlist | string> {
+    const annotations: Record<string, Allowlist | string> = {
+        [annotation(IngressKey.allowlistSourceRange)]: allowlist,
         [annotation(IngressKey.balanceAlgorithm)]: route.balanceAlgorithm,
         [annotation(IngressKey.sslRedirect)]: String(route.tls),
     };
@@ -61,11 +73,11 @@ export type TcpAnnotationInput = Pick<TcpRoute, "port" | "balanceAlgorithm">;
  * A tcp-service-port Ingress. PROXY is accepted through the ConfigMap default and repeated per
  * Ingress so that the route still works if the default changes. WAF is HTTP-only and not emitted.
  */
-export function tcpRouteAnnotations(route: TcpAnnotationInput, allowlist: readonly string[]): Record<string, string> {
+export function tcpRouteAnnotations<Allowlist extends pulumi.Input<string>>(route: TcpAnnotationInput, allowlist: Allowlist): Record<string, Allowlist | string> {
     return {
         [annotation(IngressKey.tcpServicePort)]: String(route.port),
         [annotation(IngressKey.tcpServiceProxyProtocol)]: "true",
-        [annotation(IngressKey.allowlistSourceRange)]: renderAllowlist(allowlist),
+        [annotation(IngressKey.allowlistSourceRange)]: allowlist,
         [annotation(IngressKey.balanceAlgorithm)]: route.balanceAlgorithm,
     };
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
 import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata, type NamedPodTemplate } from "../security/podSecurity";
-import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
+import { httpRouteAnnotations, routeAllowlist, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
 import { ACTIVEMQ_CREDENTIALS_SECRET, ACTIVEMQ_RESOURCE_NAMES, namespaceResourceName, routeResourceNames } from "./names";
 import {
@@ -32,11 +32,6 @@ export interface RoutesArgs {
 }
 
 const MANAGED = { "app.kubernetes.io/managed-by": "pulumi" };
-
-function allowlistWithNat(route: HttpRoute | TcpRoute, natPublicIps: pulumi.Input<string[]>): pulumi.Output<string[]> {
-    if (!route.allowNatEgress) return pulumi.output([...route.allowlist]);
-    return pulumi.output(natPublicIps).apply((ips) => [...route.allowlist, ...ips.map((ip) => `${ip}/32`)]);
-}
 
 /**
  * Every route of the table: its Ingress (annotations from the typed route), and the workload behind it
@@ -135,14 +130,16 @@ export class Routes extends pulumi.ComponentResource {
         }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
-        const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
+        // Annotations stay a plain map: a preview then knows every value but a NAT allowlist (Pulumi sends
+        // nested Outputs value by value), so policies can check the WAF and other keys before the first up.
+        const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: pulumi.Input<string>) => Record<string, pulumi.Input<string>>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
             const names = routeResourceNames(route);
             new k8s.networking.v1.Ingress(names.ingress.resourceName, {
                 metadata: {
                     name: names.ingress.objectName,
                     namespace: route.namespace,
                     labels: MANAGED,
-                    annotations: allowlistWithNat(route, args.natPublicIps).apply(annotations),
+                    annotations: annotations(routeAllowlist(route, args.natPublicIps)),
                 },
                 spec,
             }, { ...options, dependsOn: [...args.controllerReady, ...(backends.get(`${route.namespace}/${route.backend.name}`) ?? [])] });

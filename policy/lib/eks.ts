@@ -24,24 +24,26 @@ function encryptsSecrets(encryptionConfig: unknown): boolean {
 
 /**
  * Settings of an `eks:index:Cluster` (component inputs, all that is visible offline) or of the
- * `aws:eks/cluster:Cluster` it creates in a real deployment; undefined for other types.
+ * `aws:eks/cluster:Cluster` it creates in a real deployment; undefined for other types. Getters: each
+ * policy reads only what it checks, so the KMS key ARN, unknown in a first preview, stops only
+ * eks-secrets-encryption.
  */
 export function eksSettings(type: string, props: Props): EksSettings | undefined {
     if (type === ResourceType.eksComponentCluster) {
         return {
-            endpointPublicAccess: props.endpointPublicAccess !== false,
-            publicAccessCidrs: props.publicAccessCidrs === undefined ? undefined : texts(props.publicAccessCidrs),
-            logTypes: texts(props.enabledClusterLogTypes),
-            encryptsSecrets: (text(props.encryptionConfigKeyArn) ?? "") !== "",
+            get endpointPublicAccess() { return props.endpointPublicAccess !== false; },
+            get publicAccessCidrs() { return props.publicAccessCidrs === undefined ? undefined : texts(props.publicAccessCidrs); },
+            get logTypes() { return texts(props.enabledClusterLogTypes); },
+            get encryptsSecrets() { return (text(props.encryptionConfigKeyArn) ?? "") !== ""; },
         };
     }
     if (type === ResourceType.eksCluster) {
         const vpcConfig = record(props.vpcConfig);
         return {
-            endpointPublicAccess: vpcConfig.endpointPublicAccess !== false,
-            publicAccessCidrs: vpcConfig.publicAccessCidrs === undefined ? undefined : texts(vpcConfig.publicAccessCidrs),
-            logTypes: texts(props.enabledClusterLogTypes),
-            encryptsSecrets: encryptsSecrets(props.encryptionConfig),
+            get endpointPublicAccess() { return vpcConfig.endpointPublicAccess !== false; },
+            get publicAccessCidrs() { return vpcConfig.publicAccessCidrs === undefined ? undefined : texts(vpcConfig.publicAccessCidrs); },
+            get logTypes() { return texts(props.enabledClusterLogTypes); },
+            get encryptsSecrets() { return encryptsSecrets(props.encryptionConfig); },
         };
     }
     return undefined;

@@ -17,8 +17,10 @@ function aliasesNlb(dnsRecord: PolicyResource, nlbs: readonly PolicyResource[]):
     const aliases = list(dnsRecord.props.aliases).map(record);
     if (aliases.length === 0) return false;
     const nlbUrns = new Set(nlbs.map((nlb) => nlb.urn));
+    if (dnsRecord.dependencies.some((dependency) => nlbUrns.has(dependency.urn))) return true;
+    // Names are read only now: in a first preview they are unknown, and the dependency has already answered.
     const nlbNames = new Set(nlbs.map((nlb) => aliasTarget(text(nlb.props.dnsName) ?? "")).filter((name) => name !== ""));
-    return dnsRecord.dependencies.some((dependency) => nlbUrns.has(dependency.urn)) || aliases.some((alias) => nlbNames.has(aliasTarget(text(alias.name) ?? "")));
+    return aliases.some((alias) => nlbNames.has(aliasTarget(text(alias.name) ?? "")));
 }
 
 /** A route without a DNS name (or with one pointing elsewhere) is deployed but unreachable. */
