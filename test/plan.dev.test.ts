@@ -256,8 +256,12 @@ describe("dev plan: controller and WAF", () => {
         const preStopSleep = Number(drain[2]!.split("sleep ")[1]);
         const healthCheck = field<{ interval: number; unhealthyThreshold: number }>(q.ofType("aws:lb/targetGroup:TargetGroup")[0]!, "healthCheck");
         assert.ok(preStopSleep > healthCheck.interval * (healthCheck.unhealthyThreshold + 1), "the NLB sees the closed healthz port before the pod stops");
-        assert.ok(preStopSleep > deregistration, `preStop ${preStopSleep}s outlasts deregistration ${deregistration}s`);
         assert.ok(pod.terminationGracePeriodSeconds > preStopSleep);
+        for (const group of q.ofType("aws:lb/targetGroup:TargetGroup")) {
+            assert.deepEqual(field(group, "targetHealthStates"), [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: pod.terminationGracePeriodSeconds }], "open flows outlive the failed checks as long as the pod may still answer");
+            assert.equal(field(group, "connectionTermination"), true);
+        }
+        assert.equal(deregistration, pod.terminationGracePeriodSeconds, "a node scaled in without a drain keeps its flows for the pod's grace period");
         assert.deepEqual(container.ports.map((port: { containerPort: number }) => port.containerPort), [8080, 8443, 61616, 10253, 1936, 10254, 9101]);
         const pdb = q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "ingress-controller", "haproxy-ingress");
         assert.deepEqual(field(pdb, "spec.selector.matchLabels"), field(controller, "spec.selector.matchLabels"));

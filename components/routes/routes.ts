@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { disruptionBudgetSpec } from "../disruptionBudget";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
 import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
@@ -75,7 +76,7 @@ export class Routes extends pulumi.ComponentResource {
             if (route.workload.replicas >= 2) {
                 new k8s.policy.v1.PodDisruptionBudget(`${route.name}-pdb`, {
                     metadata,
-                    spec: { maxUnavailable: 1, selector: { matchLabels: appLabels(route.backend.name) } },
+                    spec: disruptionBudgetSpec(appLabels(route.backend.name)),
                 }, inNamespace);
             }
             backends.set(`${route.namespace}/${route.backend.name}`, [service, deployment]);
