@@ -23,6 +23,7 @@ export = async () => {
     const network = new Network(name, {
         cidr: model.network.cidr,
         availabilityZoneNames: account.availabilityZones.slice(0, model.network.availabilityZones),
+        subnetLayout: model.network.subnetLayout,
         natGateways: model.network.natGateways,
         clusterName: name,
         ...(model.network.existing ? { existing: model.network.existing } : {}),

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { roleKey } from "../components/aws/accessEntries";
 import { formatProblems, type ConfigProblem } from "./messages";
 import type { EdgeModel } from "./model";
 import { ConfigError } from "./read";
@@ -26,16 +27,11 @@ async function readAccountFacts(): Promise<AccountFacts> {
     return {
         region: region.region,
         availabilityZones: zones.names,
-        ...(roleIdentity(session.issuerArn) ? { callerRoleArn: session.issuerArn } : {}),
+        ...(roleKey(session.issuerArn) ? { callerRoleArn: session.issuerArn } : {}),
         eksClusterNames: clusters.names,
     };
 }
 
-/** Account and role name of an IAM role ARN; the path is left out, as IAM role names are unique per account. */
-function roleIdentity(arn: string): string | undefined {
-    const match = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
-    return match ? `${match[1]}:${match[2]}` : undefined;
-}
 
 /**
  * Config that is valid on its own but not in this account: more zones than the region offers, and, on the
@@ -49,10 +45,10 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
     if (!model.network.existing && model.network.availabilityZones > zones) {
         problems.push({ key: "network.availabilityZones", message: `is ${model.network.availabilityZones}, but ${facts.region} has ${zones} available zones (at most ${zones})` });
     }
-    const caller = facts.callerRoleArn ? roleIdentity(facts.callerRoleArn) : undefined;
+    const caller = facts.callerRoleArn ? roleKey(facts.callerRoleArn) : undefined;
     if (caller && !facts.eksClusterNames.includes(clusterName)) {
         model.cluster.adminRoleArns.forEach((arn, index) => {
-            if (roleIdentity(arn) !== caller) return;
+            if (roleKey(arn) !== caller) return;
             problems.push({
                 key: `cluster.adminRoleArns[${index}]`,
                 message: `is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other admins)`,

@@ -1,5 +1,5 @@
 import { isWorldOpen, parseCidr } from "./cidr";
-import { subnetLayoutProblem } from "../components/aws/subnetLayout";
+import { MAX_INDEXED_ZONES, subnetLayoutProblem } from "../components/aws/subnetLayout";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -29,7 +29,15 @@ function networkProblems(config: StackConfig): ConfigProblem[] {
     if (parsed.ok && (parsed.cidr.family !== "ipv4" || parsed.cidr.prefixLength < 16 || parsed.cidr.prefixLength > 24)) {
         return [{ key: "network.cidr", message: `is ${config.network.cidr} (an IPv4 block from /16 to /24, as a VPC allows)` }];
     }
-    const layoutProblem = config.network.existing ? undefined : subnetLayoutProblem(config.network.cidr, config.network.availabilityZones);
+    const { availabilityZones, subnetLayout } = config.network;
+    if (config.network.existing) return [];
+    if (subnetLayout === "zoneIndexed" && availabilityZones > MAX_INDEXED_ZONES) {
+        return [{
+            key: "network.availabilityZones",
+            message: `is ${availabilityZones} (at most ${MAX_INDEXED_ZONES} with network.subnetLayout zoneIndexed, which reserves every zone's subnets up front so that adding a zone never moves the others)`,
+        }];
+    }
+    const layoutProblem = subnetLayoutProblem(config.network.cidr, availabilityZones, subnetLayout);
     return layoutProblem ? [{ key: "network.cidr", message: `${layoutProblem} (a larger block or fewer AZs)` }] : [];
 }
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { roleKey } from "../components/aws/accessEntries";
+import { SUBNET_LAYOUTS } from "../components/aws/subnetLayout";
 import { cidrProblem } from "./cidr";
 
 /**
@@ -33,6 +35,18 @@ export function hostnameProblem(host: string): string | undefined {
         return `"${host}" is not a hostname (RFC 1123: dot-separated labels of a-z, 0-9 and "-", 1-63 characters, not starting or ending with "-")`;
     }
     return undefined;
+}
+
+/** One access entry per principal (EKS refuses a second): the same role twice, even under another path, is a mistake. */
+function uniqueRoles(arns: readonly string[], ctx: z.RefinementCtx): void {
+    const first = new Map<string, number>();
+    arns.forEach((arn, index) => {
+        const key = roleKey(arn);
+        if (key === undefined) return;
+        const earlier = first.get(key);
+        if (earlier === undefined) first.set(key, index);
+        else ctx.addIssue({ code: "custom", path: [index], message: `is the same role as [${earlier}] (each role once: EKS allows one access entry per principal)` });
+    });
 }
 
 const cidr = z.string().superRefine((value, ctx) => {
@@ -149,7 +163,8 @@ export const stackConfigSchema = z.strictObject({
     network: z
         .strictObject({
             cidr: cidr.default("10.0.0.0/16").describe("IPv4 CIDR of the VPC (/16 to /24)."),
-            availabilityZones: z.number().int().min(2).max(6).default(3).describe("Availability zones to spread subnets over (2-6)."),
+            availabilityZones: z.number().int().min(2).max(6).default(3).describe("Availability zones to spread subnets over (2-6; at most 3 with the zoneIndexed subnet layout)."),
+            subnetLayout: z.enum(SUBNET_LAYOUTS).default("zoneIndexed").describe("zoneIndexed: a zone's subnets depend only on network.cidr and the zone's index, so adding a zone only adds subnets. legacy: the layout of stacks created before, sized by the zone count (changing availabilityZones re-carves every subnet)."),
             natGateways: z.enum(["single", "perAz"]).optional().describe("One shared NAT gateway or one per AZ. Default: perAz in production, single elsewhere."),
             existing: z
                 .strictObject({
@@ -171,7 +186,7 @@ export const stackConfigSchema = z.strictObject({
             nodeMaxSize: z.number().int().min(2).max(100).default(6).describe("Maximum nodes."),
             nodeDiskSizeGiB: z.number().int().min(20).max(1000).default(50).describe("Root volume size of each node (GiB, gp3, encrypted)."),
             endpointPublicAccessCidrs: z.array(cidr).default([]).describe("CIDRs that may reach the public API endpoint; empty = private endpoint only."),
-            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" })).default([]).describe("IAM roles granted cluster-admin through EKS access entries, besides the role that creates the cluster (EKS makes that one admin itself; listing it fails the first update)."),
+            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/(?:.*\/)?[\w+=,.@-]+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" })).superRefine(uniqueRoles).default([]).describe("IAM roles granted cluster-admin through EKS access entries, besides the role that creates the cluster (EKS makes that one admin itself; listing it fails the first update)."),
             logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch Logs accepts)."),
         })
         .prefault({})

@@ -23,6 +23,8 @@ export interface RecordedResource {
     readonly inputs: Readonly<Record<string, unknown>>;
     /** Dotted paths of inputs that were secret. */
     readonly secretPaths: readonly string[];
+    /** URNs this resource was known by before (`aliases`): Pulumi moves their state to it instead of replacing. */
+    readonly aliases: readonly string[];
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
     readonly rawInputs: Readonly<Record<string, unknown>>;
 }
@@ -100,7 +102,15 @@ function normalise(value: unknown, path: string, secretPaths: string[]): Normali
     return { clean: value, raw: value };
 }
 
+interface AliasSpec {
+    getName(): string;
+    getType(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
+
 interface RegisterRequest {
+    getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
     getType(): string;
     getName(): string;
     getParent(): string;
@@ -117,6 +127,16 @@ interface RegisterResponse {
 type Monitor = {
     registerResource(request: RegisterRequest, callback: (error: unknown, response?: RegisterResponse) => void): void;
 };
+
+/** An alias as the engine resolves it: a URN given as is, or one built from a spec and the resource's own type, name and parent. */
+function aliasUrn(alias: { getUrn(): string; getSpec(): AliasSpec | undefined }, request: RegisterRequest, stack: string, project: string): string {
+    const spec = alias.getSpec();
+    if (!spec) return alias.getUrn();
+    const type = spec.getType() || request.getType();
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
+    const parentTypes = parent ? `${parent.split("::")[2] ?? ""}$` : "";
+    return `urn:pulumi:${stack}::${project}::${parentTypes}${type}::${spec.getName() || request.getName()}`;
+}
 
 async function settle(pending: () => number): Promise<void> {
     const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
@@ -183,6 +203,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     inputs: inputs.clean as Record<string, unknown>,
                     rawInputs: inputs.raw as Record<string, unknown>,
                     secretPaths,
+                    aliases: request.getAliasesList().map((alias) => aliasUrn(alias, request, options.stack, options.project)),
                 });
             }
             callback(error, response);

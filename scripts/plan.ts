@@ -22,6 +22,7 @@ function resourcesDocument(plan: Plan): unknown[] {
         ...(resource.provider ? { provider: resource.provider } : {}),
         custom: resource.custom,
         dependencies: resource.dependencies,
+        ...(resource.aliases.length > 0 ? { aliases: resource.aliases } : {}),
         inputs: resource.inputs,
     }));
 }

@@ -111,9 +111,14 @@ describe("config validation", () => {
             expected: "  routes.cortex.allowlist: is empty (at least one CIDR block: every route needs an allowlist)",
         },
         {
-            name: "a VPC too small for its subnets",
-            mutate: (v) => { v.network = { cidr: "10.0.0.0/24", availabilityZones: 6 }; },
+            name: "a legacy-layout VPC too small for its subnets",
+            mutate: (v) => { v.network = { cidr: "10.0.0.0/24", availabilityZones: 6, subnetLayout: "legacy" }; },
             expected: "  network.cidr: 10.0.0.0/24 is too small for 6 AZs: public subnets would be /30 (AWS allows at most /28) (a larger block or fewer AZs)",
+        },
+        {
+            name: "more zones than the zone-indexed layout reserves",
+            mutate: (v) => { v.network = { availabilityZones: 4 }; },
+            expected: "  network.availabilityZones: is 4 (at most 3 with network.subnetLayout zoneIndexed, which reserves every zone's subnets up front so that adding a zone never moves the others)",
         },
         {
             name: "a workload in a namespace the program owns",

@@ -54,7 +54,7 @@ describe("account preflight", () => {
     });
 
     it("refuses more zones than the region has, unless the VPC already exists", () => {
-        const wide = modelWith((v) => { v.network = { availabilityZones: 4 }; });
+        const wide = modelWith((v) => { v.network = { availabilityZones: 4, subnetLayout: "legacy" }; });
         assert.equal(formatProblems(accountProblems(wide, "edge-dev", facts())), "  network.availabilityZones: is 4, but eu-west-1 has 3 available zones (at most 3)");
         const existing = modelWith((v) => {
             v.network = { availabilityZones: 4, existing: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0a0a0a0a", "subnet-0b0b0b0b"], privateSubnetIds: ["subnet-0c0c0c0c", "subnet-0d0d0d0d"] } };
@@ -64,7 +64,7 @@ describe("account preflight", () => {
 
     it("stops the program with a ConfigError before anything is registered", async () => {
         const values = validValues() as Record<string, any>;
-        values.network = { availabilityZones: 4 };
+        values.network = { availabilityZones: 4, subnetLayout: "legacy" };
         const { config, secretKeys } = programConfig(values);
         await assert.rejects(runUnderMocks({ project: "commerce-edge", stack: "dev", config, secretKeys, program }), (error: unknown) => {
             assert.ok(error instanceof ProgramFailure);

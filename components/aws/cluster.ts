@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { adminAccessEntryKey, CLUSTER_ADMIN_POLICY_ARN } from "./accessEntries";
 
 export interface ClusterArgs {
     /** The EKS cluster's name (also in the subnets' `kubernetes.io/cluster/<name>` tag). */
@@ -100,16 +101,6 @@ export class Cluster extends pulumi.ComponentResource {
         const nodePolicies = WORKER_POLICIES.map((policyArn, index) =>
             new aws.iam.RolePolicyAttachment(`${name}-node-${index}`, { role: nodeRole.name, policyArn }, parent));
 
-        const accessEntries = Object.fromEntries(args.adminRoleArns.map((principalArn, index) => [
-            `admin-${index}`,
-            {
-                principalArn,
-                accessPolicies: {
-                    clusterAdmin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
-                },
-            },
-        ]));
-
         // Created before the cluster, or EKS creates it on the first log line and keeps the logs forever
         // (EKS User Guide, control-plane logs: /aws/eks/<cluster-name>/cluster).
         const controlPlaneLogs = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
@@ -134,10 +125,30 @@ export class Cluster extends pulumi.ComponentResource {
             encryptionConfigKeyArn: secretsKey.arn,
             createOidcProvider: true,
             authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries,
             deletionProtection: args.deletionProtection,
             tags: args.tags,
         }, { parent: this, dependsOn: [controlPlaneLogs] });
+
+        for (const [index, principalArn] of args.adminRoleArns.entries()) {
+            // Until this release pulumi-eks created these entries as its children, named by list position: the
+            // aliases move them over in place, provided the first `up` of this release keeps the list as it was.
+            const formerName = `${name}-admin-${index}`;
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${adminAccessEntryKey(principalArn)}`, {
+                clusterName: cluster.eksCluster.name,
+                principalArn,
+                tags: args.tags,
+            }, { parent: this, aliases: [{ name: formerName, parent: cluster }] });
+            new aws.eks.AccessPolicyAssociation(`${name}-admin-${adminAccessEntryKey(principalArn)}-clusterAdmin`, {
+                clusterName: cluster.eksCluster.name,
+                principalArn,
+                policyArn: CLUSTER_ADMIN_POLICY_ARN,
+                accessScope: { type: "cluster" },
+            }, {
+                parent: entry,
+                dependsOn: [entry],
+                aliases: [{ name: `${formerName}-clusterAdmin`, parent: pulumi.createUrn(formerName, "aws:eks/accessEntry:AccessEntry", cluster) }],
+            });
+        }
 
         // Node SGs set in a launch template replace the EKS cluster SG, so both are listed.
         const clusterSecurityGroupId = cluster.eksCluster.apply((eksCluster) => eksCluster.vpcConfig).apply((vpcConfig) => vpcConfig.clusterSecurityGroupId);
