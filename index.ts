@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { clock } from "./config/clock";
+import { kubernetesVersionWarnings } from "./config/kubernetesVersion";
 import { checkAccount } from "./config/preflight";
 import { readStackConfig } from "./config/read";
 import { CONTROLLER_PORTS } from "./config/routeTable";
@@ -15,6 +17,7 @@ import { Routes } from "./components/routes/routes";
  */
 export = async () => {
     const model = readStackConfig();
+    for (const warning of kubernetesVersionWarnings(model.cluster, clock.today())) void pulumi.log.warn(warning);
     const table = model.routeTable;
     const name = `edge-${model.stack}`;
     const account = await checkAccount(model, name);

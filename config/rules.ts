@@ -1,5 +1,7 @@
 import { isWorldOpen, parseCidr } from "./cidr";
 import { MAX_INDEXED_ZONES, subnetLayoutProblem } from "../components/aws/subnetLayout";
+import { clock } from "./clock";
+import { kubernetesVersionProblems } from "./kubernetesVersion";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -12,6 +14,7 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
     return [
         ...networkProblems(config),
         ...clusterProblems(config),
+        ...kubernetesVersionProblems(config.cluster, clock.today()),
         ...replicaProblems(config),
         ...hostProblems(config, table),
         ...routeShapeProblems(config),

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { roleKey } from "../components/aws/accessEntries";
 import { SUBNET_LAYOUTS } from "../components/aws/subnetLayout";
+import { DEFAULT_KUBERNETES_VERSION } from "../components/aws/eksVersions";
 import { cidrProblem } from "./cidr";
+import { UPGRADE_POLICIES } from "./kubernetesVersion";
 
 /**
  * The stack config schema: one key of the `commerce-edge:` namespace per top-level property.
@@ -179,7 +181,8 @@ export const stackConfigSchema = z.strictObject({
         .describe("The VPC: created, or an existing one."),
     cluster: z
         .strictObject({
-            kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: "is not a Kubernetes minor version (e.g. 1.33)" }).default("1.33").describe("EKS Kubernetes version."),
+            kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: `is not a Kubernetes minor version (e.g. ${DEFAULT_KUBERNETES_VERSION})` }).default(DEFAULT_KUBERNETES_VERSION).describe("EKS Kubernetes version: one known to the program's release calendar, with pinned add-ons; change it one minor version per update (README \"Upgrades\")."),
+            upgradePolicy: z.enum(UPGRADE_POLICIES).default("EXTENDED").describe("EKS upgrade policy at the end of standard support: EXTENDED stays on the version at the extended-support price, STANDARD lets EKS upgrade the control plane itself."),
             nodeInstanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "is not an EC2 instance type (e.g. m6i.large)" })).min(1).default(["m6i.large"]).describe("Instance types of the managed node group."),
             nodeMinSize: z.number().int().min(2).max(100).default(2).describe("Minimum nodes (at least 2, spread over AZs)."),
             nodeDesiredSize: z.number().int().min(2).max(100).default(3).describe("Desired nodes."),

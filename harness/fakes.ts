@@ -48,7 +48,7 @@ function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
 }
 
 /** `physicalName` is the `name` input when given; pulumi-eks auto-names `<name>-eksCluster-<random>` otherwise. */
-function eksClusterState(name: string, physicalName: string | undefined, region: string): Inputs {
+function eksClusterState(name: string, physicalName: string | undefined, version: string, region: string): Inputs {
     const clusterName = physicalName ?? `${name}-eksCluster-${digest(name, 7)}`;
     const endpoint = `https://${digest(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
     const kubeconfig = {
@@ -67,7 +67,7 @@ function eksClusterState(name: string, physicalName: string | undefined, region:
             name: clusterName,
             arn: `arn:aws:eks:${region}:${FAKE_ACCOUNT_ID}:cluster/${clusterName}`,
             endpoint,
-            version: "1.33",
+            version,
             vpcConfig: { clusterSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-cluster`) },
             identities: [{ oidcs: [{ issuer: oidcIssuer }] }],
         },
@@ -88,7 +88,7 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
     if (args.type.startsWith("kubernetes:")) return { id: `${id}`, state: kubernetesState(args, inputs) };
     switch (args.type) {
         case "eks:index:Cluster":
-            return { id, state: { ...inputs, ...eksClusterState(args.name, typeof inputs.name === "string" ? inputs.name : undefined, region) } };
+            return { id, state: { ...inputs, ...eksClusterState(args.name, typeof inputs.name === "string" ? inputs.name : undefined, String(inputs.version), region) } };
         case "eks:index:ManagedNodeGroup":
             return {
                 id,
@@ -136,6 +136,8 @@ export function fakeInvokeResult(token: string, inputs: Inputs, region: string):
         }
         case "aws:eks/getClusters:getClusters":
             return { names: [], region, id: region };
+        case "aws:eks/getCluster:getCluster":
+            throw new Error(`the offline account has no EKS cluster ${String(inputs.name)} (getClusters lists none)`);
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
         case "aws:index/getPartition:getPartition":

@@ -36,6 +36,8 @@ export interface ProgramRun {
     readonly secretOutputs: readonly string[];
     /** Milliseconds from the call until the first resource registration. */
     readonly msToFirstRegistration: number;
+    /** What the program logged with `pulumi.log.warn`, in order. */
+    readonly warnings: readonly string[];
 }
 
 export interface RunOptions {
@@ -59,6 +61,7 @@ export class ProgramFailure extends Error {
     }
 }
 
+const WARNING_PREFIX = "warning: [runtime] ";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -210,6 +213,15 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         });
     };
 
+    // Without an engine the SDK writes pulumi.log.warn to console.warn with this prefix (@pulumi/pulumi log/index.js).
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...parts: unknown[]): void => {
+        const text = parts.map(String).join(" ");
+        if (text.startsWith(WARNING_PREFIX)) warnings.push(text.slice(WARNING_PREFIX.length));
+        else consoleWarn(...parts);
+    };
+
     const failures: unknown[] = [];
     const onRejection = (reason: unknown): void => {
         failures.push(reason);
@@ -228,11 +240,13 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                 outputs,
                 secretOutputs,
                 msToFirstRegistration: (firstRegistration ?? performance.now()) - started,
+                warnings,
             };
         } catch (error) {
             throw new ProgramFailure(error, resources);
         }
     } finally {
         process.off("unhandledRejection", onRejection);
+        console.warn = consoleWarn;
     }
 }

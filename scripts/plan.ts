@@ -38,6 +38,7 @@ function summary(plan: Plan): string {
         "Outputs:",
         ...Object.entries(plan.run.outputs).map(([key, value]) => `  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`),
         ...(plan.placeholders.length > 0 ? [`Secrets not readable offline, planned with marked placeholders: ${plan.placeholders.join(", ")}`] : []),
+        ...plan.run.warnings.map((warning) => `warning: ${warning}`),
     ].join("\n");
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { clock } from "../config/clock";
 import { planStack, type Plan } from "../harness/plan";
 import { PROJECT } from "../harness/stackFile";
 import { devConfigValue, field, planDelta, PlanQuery, urnName } from "./planQueries";
@@ -96,5 +97,84 @@ describe("adding a zone", () => {
         for (const subnet of q.ofType("aws:ec2/subnet:Subnet")) assert.equal(field(after.byUrn(subnet.urn), "cidrBlock"), field(subnet, "cidrBlock"), subnet.name);
         assert.equal(field(after.one("aws:ec2/subnet:Subnet", (subnet) => subnet.name === "edge-dev-private-2"), "cidrBlock"), "10.20.128.0/18");
         assert.equal(field(after.one("aws:ec2/subnet:Subnet", (subnet) => subnet.name === "edge-dev-public-2"), "cidrBlock"), "10.20.224.0/20");
+    });
+});
+
+describe("upgrades", () => {
+    const addonsOf = (query: PlanQuery): Record<string, string> => Object.fromEntries(query.ofType("aws:eks/addon:Addon").map((addon) => [field<string>(addon, "addonName"), field<string>(addon, "addonVersion")]));
+
+    it("sets the upgrade policy and runs pinned EKS-managed vpc-cni, kube-proxy, CoreDNS and EBS CSI, none of pulumi-eks's", () => {
+        const cluster = q.one("eks:index:Cluster");
+        assert.equal(field(cluster, "version"), "1.36");
+        assert.deepEqual(field(cluster, "upgradePolicy"), { supportType: "STANDARD" });
+        assert.equal(field(cluster, "useDefaultVpcCni"), true);
+        assert.deepEqual([field(cluster, "kubeProxyAddonOptions.enabled"), field(cluster, "corednsAddonOptions.enabled")], [false, false]);
+        assert.deepEqual(addonsOf(q), { "vpc-cni": "v1.22.4-eksbuild.3", "kube-proxy": "v1.36.0-eksbuild.14", coredns: "v1.14.3-eksbuild.3", "aws-ebs-csi-driver": "v1.66.0-eksbuild.1" });
+        for (const addon of q.ofType("aws:eks/addon:Addon")) {
+            assert.deepEqual([field(addon, "resolveConflictsOnCreate"), field(addon, "resolveConflictsOnUpdate")], ["OVERWRITE", "OVERWRITE"], addon.name);
+        }
+    });
+
+    it("starts nodes after the CNI and kube-proxy, and CoreDNS and the EBS CSI driver after the nodes", () => {
+        const nodeGroup = q.one("eks:index:ManagedNodeGroup");
+        const addon = (name: string) => q.one("aws:eks/addon:Addon", (candidate) => field(candidate, "addonName") === name);
+        for (const before of ["vpc-cni", "kube-proxy"]) assert.ok(nodeGroup.dependencies.includes(addon(before).urn), before);
+        for (const after of ["coredns", "aws-ebs-csi-driver"]) assert.ok(addon(after).dependencies.includes(nodeGroup.urn), after);
+    });
+
+    it("takes over the kube-proxy and VPC CNI add-ons pulumi-eks created, instead of creating second ones", () => {
+        const clusterUrn = q.one("eks:index:Cluster").urn;
+        const clusterTypes = clusterUrn.split("::")[2];
+        const stackProject = clusterUrn.split("::").slice(0, 2).join("::");
+        const addon = (name: string) => q.one("aws:eks/addon:Addon", (candidate) => field(candidate, "addonName") === name);
+        assert.deepEqual(addon("kube-proxy").aliases, [`${stackProject}::${clusterTypes}$aws:eks/addon:Addon::edge-dev-kube-proxy`]);
+        assert.deepEqual(addon("vpc-cni").aliases, [`${stackProject}::${clusterTypes}$eks:index:VpcCniAddon$aws:eks/addon:Addon::edge-dev-vpc-cni`]);
+    });
+
+    it("warns in the plan what extended support costs, and stays quiet in standard support", async (t) => {
+        t.mock.method(clock, "today", () => "2026-12-01");
+        assert.deepEqual(plan.run.warnings.filter((warning) => warning.includes("kubernetesVersion")), []);
+        const extended = await planStack("dev", { configOverrides: withCluster({ kubernetesVersion: "1.33", upgradePolicy: "EXTENDED" }) });
+        assert.deepEqual(extended.run.warnings, [
+            "cluster.kubernetesVersion 1.33 is in EKS extended support since 2026-07-29 (until 2027-07-29): the control plane costs $0.60 an hour instead of $0.10, $438 a month instead of $73; upgrade one minor version per update up to 1.36 (README \"Upgrades\").",
+        ]);
+    });
+
+    it("updates the control plane, the nodes and the add-ons whose pinned build differs in place when the version moves one minor", async () => {
+        const previous = await planStack("dev", { configOverrides: withCluster({ kubernetesVersion: "1.35" }) });
+        const delta = planDelta(previous.run.resources, plan.run.resources);
+        assert.deepEqual([delta.added, delta.removed], [[], []]);
+        const typeOf = (urn: string): string => q.byUrn(urn).type;
+        assert.deepEqual(delta.changed.map((urn) => `${typeOf(urn)} ${urnName(urn)}`).sort(), [
+            "aws:eks/addon:Addon edge-dev-kube-proxy",
+            "eks:index:Cluster edge-dev",
+            "eks:index:ManagedNodeGroup edge-dev-nodes",
+        ], "vpc-cni, CoreDNS and EBS CSI have the same builds on 1.35 and 1.36");
+        assert.deepEqual(addonsOf(new PlanQuery(previous.run.resources))["kube-proxy"], "v1.35.3-eksbuild.13");
+    });
+});
+
+describe("least privilege on the nodes", () => {
+    it("keeps pods off the node's IMDS (hop limit 1) and gives the VPC CNI its own IRSA role instead of the node role", () => {
+        const template = q.one("aws:ec2/launchTemplate:LaunchTemplate");
+        assert.deepEqual(field(template, "metadataOptions"), { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+        const nodePolicies = q.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((attachment) => attachment.name.startsWith("edge-dev-node-"));
+        assert.deepEqual(nodePolicies.map((attachment) => field<string>(attachment, "policyArn").split("/").pop()).sort(), [
+            "AmazonEC2ContainerRegistryReadOnly", "AmazonEKSWorkerNodePolicy", "AmazonSSMManagedInstanceCore",
+        ]);
+        assert.deepEqual(nodePolicies.map((attachment) => attachment.aliases.map(urnName)).sort(), [["edge-dev-node-0"], ["edge-dev-node-2"], ["edge-dev-node-3"]], "attached under their former list positions");
+        const cni = q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "vpc-cni");
+        const cniRole = q.one("aws:iam/role:Role", (role) => role.name === "edge-dev-vpc-cni");
+        assert.equal(field(cni, "serviceAccountRoleArn"), `arn:aws:iam::123456789012:role/${cniRole.name}`);
+        const trust = JSON.parse(field<string>(cniRole, "assumeRolePolicy")) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+        assert.ok(Object.values(trust.Statement[0]!.Condition.StringEquals).includes("system:serviceaccount:kube-system:aws-node"));
+        const cniPolicy = q.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", (attachment) => attachment.name === "edge-dev-vpc-cni");
+        assert.equal(field(cniPolicy, "policyArn"), "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+        assert.ok(cni.dependencies.includes(cniPolicy.urn), "the CNI starts with its permissions");
+    });
+
+    it("turns on network policy enforcement in the VPC CNI", () => {
+        const cni = q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "vpc-cni");
+        assert.deepEqual(JSON.parse(field<string>(cni, "configurationValues")), { enableNetworkPolicy: "true" });
     });
 });

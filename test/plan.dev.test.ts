@@ -155,7 +155,7 @@ describe("dev plan", () => {
         });
 
         it("installs the EBS CSI add-on with an IRSA role and a default gp3 StorageClass", () => {
-            const addon = q.one("aws:eks/addon:Addon");
+            const addon = q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "aws-ebs-csi-driver");
             assert.equal(field(addon, "addonName"), "aws-ebs-csi-driver");
             const policy = q.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", (attachment) => attachment.name.endsWith("-ebs-csi"));
             assert.ok(addon.dependencies.includes(policy.urn), "the driver starts with its IAM policy attached");
@@ -338,7 +338,7 @@ describe("dev plan: routes", () => {
         assert.equal(claim.spec.storageClassName, "gp3-retain");
         assert.equal(claim.spec.resources.requests.storage, "20Gi");
         assert.equal(field(q.kubernetes("kubernetes:storage.k8s.io/v1:StorageClass", undefined, "gp3-retain"), "reclaimPolicy"), "Retain");
-        assert.ok(broker.dependencies.includes(q.one("aws:eks/addon:Addon").urn), "the volume waits for the EBS CSI driver");
+        assert.ok(broker.dependencies.includes(q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "aws-ebs-csi-driver").urn), "the volume waits for the EBS CSI driver");
         assert.ok(!broker.dependencies.includes(q.kubernetes(SERVICE, "activemq", "activemq").urn), "no wait on a Service whose await needs these very pods");
         const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
         assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { clock } from "../config/clock";
 import { formatProblems } from "../config/messages";
 import { buildModel, type EdgeModel } from "../config/model";
 import { accountProblems, type AccountFacts } from "../config/preflight";
@@ -51,6 +52,17 @@ describe("account preflight", () => {
         assert.deepEqual(accountProblems(admins, "edge-dev", facts({ eksClusterNames: ["edge-dev"] })), []);
         const asUser: AccountFacts = { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], eksClusterNames: [] };
         assert.deepEqual(accountProblems(admins, "edge-dev", asUser), []);
+    });
+
+    it("lets a live cluster move one minor version up, and refuses a skipped minor or a downgrade", (t) => {
+        t.mock.method(clock, "today", () => "2026-12-01");
+        const onVersion = (version: string): EdgeModel => modelWith((v) => { v.cluster = { kubernetesVersion: version }; });
+        const live = facts({ eksClusterNames: ["edge-dev"], clusterVersion: "1.34" });
+        assert.deepEqual(accountProblems(onVersion("1.34"), "edge-dev", live), []);
+        assert.deepEqual(accountProblems(onVersion("1.35"), "edge-dev", live), []);
+        assert.equal(formatProblems(accountProblems(onVersion("1.36"), "edge-dev", live)), "  cluster.kubernetesVersion: is 1.36, but the cluster runs 1.34 (EKS upgrades one minor version per update: 1.35 first)");
+        assert.equal(formatProblems(accountProblems(onVersion("1.33"), "edge-dev", live)), "  cluster.kubernetesVersion: is 1.33, but the cluster runs 1.34 (EKS does not downgrade a control plane: 1.34 or the next minor version)");
+        assert.deepEqual(accountProblems(onVersion("1.36"), "edge-dev", facts()), [], "a new cluster starts on any offered version");
     });
 
     it("refuses more zones than the region has, unless the VPC already exists", () => {
