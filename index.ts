@@ -79,6 +79,7 @@ export = async () => {
 
     new Routes(name, {
         provider: cluster.provider,
+        claimProvider: cluster.claimProvider,
         routeTable: table,
         natPublicIps: network.natPublicIps,
         storageReady: cluster.storageReady,

@@ -80,6 +80,8 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+    // ActiveMQ's claim carries pulumi.com/skipAwait (the StatefulSet's rollout waits for the volume): one API call.
+    "kubernetes:core/v1:PersistentVolumeClaim": 1,
     "kubernetes:networking.k8s.io/v1:IngressClass": 1,
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 1,
     // @pulumi/kubernetes Service await: waits for its Endpoints, then "wait 10 seconds for any stragglers".

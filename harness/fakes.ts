@@ -38,6 +38,8 @@ type Inputs = Record<string, unknown>;
 function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
     const metadata = { ...((inputs.metadata as Inputs | undefined) ?? {}) };
     metadata.name ??= args.name;
+    // Stands in for the API server's resourceVersion, which changes with every write: here, with the inputs.
+    metadata.resourceVersion = String(parseInt(digest(JSON.stringify(inputs), 8), 16));
     const state: Inputs = { ...inputs, metadata };
     if (args.type === "kubernetes:core/v1:Service") {
         const spec = { ...((inputs.spec as Inputs | undefined) ?? {}) };

@@ -126,9 +126,9 @@ describe("config validation", () => {
             expected: "  routes.additional[0].namespace: is ingress-controller, a namespace this program or Kubernetes owns (not ingress-controller, activemq, cortex, kube-system, kube-public, kube-node-lease, default)",
         },
         {
-            name: "a password the ActiveMQ entrypoint would mangle, without echoing it",
-            mutate: (v) => { v.activemqAdminPassword = "slash/in-password"; },
-            expected: "  activemqAdminPassword: has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)",
+            name: "a password outside printable ASCII, without echoing it",
+            mutate: (v) => { v.activemqAdminPassword = "pässwörd-with-umlauts"; },
+            expected: "  activemqAdminPassword: has a character outside printable ASCII (letters, digits, space and ASCII punctuation: the console's login matches nothing else)",
         },
         {
             name: "NAT egress admitted on an existing VPC whose NAT addresses are unknown",

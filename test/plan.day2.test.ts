@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { before, describe, it } from "node:test";
 import { clock } from "../config/clock";
 import { planStack, type Plan } from "../harness/plan";
@@ -176,5 +177,47 @@ describe("least privilege on the nodes", () => {
     it("turns on network policy enforcement in the VPC CNI", () => {
         const cni = q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "vpc-cni");
         assert.deepEqual(JSON.parse(field<string>(cni, "configurationValues")), { enableNetworkPolicy: "true" });
+    });
+});
+
+describe("ActiveMQ on a live stack", () => {
+    const withActivemq = (overrides: Record<string, unknown>): Record<string, string> => ({
+        [`${PROJECT}:routes`]: JSON.stringify({ ...devConfigValue("routes"), activemq: { ...devConfigValue("routes").activemq, ...overrides } }),
+    });
+
+    it("keeps its data on a claim of its own, created through the adopting provider under the name the old template gave it", () => {
+        const claim = q.kubernetes("kubernetes:core/v1:PersistentVolumeClaim", "activemq", "data-activemq-0");
+        assert.deepEqual(field(claim, "spec"), { accessModes: ["ReadWriteOnce"], storageClassName: "gp3-retain", resources: { requests: { storage: "20Gi" } } });
+        assert.equal(field<Record<string, string>>(claim, "metadata.annotations")["pulumi.com/skipAwait"], "true");
+        const adopting = q.one("pulumi:providers:kubernetes", (provider) => provider.name.endsWith("-k8s-adopt"));
+        assert.equal(field(adopting, "upsertExistingObjects"), "true");
+        assert.equal(claim.provider, adopting.urn);
+        const broker = q.kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq");
+        assert.ok(broker.dependencies.includes(claim.urn));
+        assert.equal(field(broker, "spec.volumeClaimTemplates"), undefined);
+    });
+
+    it("grows the volume by updating the claim alone", async () => {
+        const bigger = await planStack("dev", { configOverrides: withActivemq({ storageGiB: 40 }) });
+        const delta = planDelta(plan.run.resources, bigger.run.resources);
+        assert.deepEqual([delta.added, delta.removed, delta.changed.map(urnName)], [[], [], ["activemq-data"]]);
+        assert.equal(field(new PlanQuery(bigger.run.resources).kubernetes("kubernetes:core/v1:PersistentVolumeClaim", "activemq", "data-activemq-0"), "spec.resources.requests.storage"), "40Gi");
+    });
+
+    it("rolls the broker when a password changes, without putting the password or a hash of it on the pod", async () => {
+        const rotated = await planStack("dev", { configOverrides: { [`${PROJECT}:activemqBrokerPassword`]: "rotated/pass word&1" } });
+        const delta = planDelta(plan.run.resources, rotated.run.resources);
+        // The Secret changes too, but its recorded inputs are redacted: only its secret values differ.
+        assert.deepEqual([delta.added, delta.removed, delta.changed.map(urnName).sort()], [[], [], ["activemq-broker"]]);
+        const annotations = (run: Plan): Record<string, string> => field(new PlanQuery(run.run.resources).kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq"), "spec.template.metadata.annotations");
+        assert.notEqual(annotations(rotated)["commerce-edge/credentials-version"], annotations(plan)["commerce-edge/credentials-version"]);
+        assert.equal(annotations(rotated)["commerce-edge/config-checksum"], annotations(plan)["commerce-edge/config-checksum"]);
+        const podText = JSON.stringify(new PlanQuery(rotated.run.resources).kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq").rawInputs);
+        assert.ok(!podText.includes("rotated/pass word&1"));
+        assert.ok(!podText.includes(createHash("sha256").update("rotated/pass word&1").digest("hex").slice(0, 16)));
+        const secret = new PlanQuery(rotated.run.resources).kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
+        assert.ok(secret.secretPaths.includes("stringData"), "the realm files stay secret");
+        assert.equal(field<Record<string, string>>(secret, "stringData")["users.properties"], "[secret]");
+        assert.match(String((secret.rawInputs.stringData as Record<string, string>)["users.properties"]), /^admin=.*\nbroker=rotated\/pass word&1\n$/);
     });
 });

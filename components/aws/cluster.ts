@@ -76,6 +76,12 @@ export class Cluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
     readonly provider: k8s.Provider;
+    /**
+     * The same cluster, but creating an object that exists already adopts it (upsertExistingObjects; since
+     * @pulumi/kubernetes 4.29 a create otherwise fails with AlreadyExists). Only for objects that must survive a
+     * change of their owner, such as a volume claim a StatefulSet created before.
+     */
+    readonly claimProvider: k8s.Provider;
     /** What a PersistentVolumeClaim needs before it can bind: the EBS CSI add-on. */
     readonly storageReady: pulumi.Resource[];
 
@@ -245,6 +251,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Everything applied through this provider comes after the nodes, and on destroy goes before them.
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this, dependsOn: [nodeGroup] });
+        this.claimProvider = new k8s.Provider(`${name}-k8s-adopt`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true, upsertExistingObjects: true }, { parent: this, dependsOn: [nodeGroup] });
 
         new k8s.storage.v1.StorageClass(`${name}-gp3`, {
             metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },

@@ -4,8 +4,13 @@ import { disruptionBudgetSpec } from "../disruptionBudget";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
 import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
+import { createHash } from "node:crypto";
 import {
+    ACTIVEMQ_CLAIM_NAME,
     ACTIVEMQ_STORAGE_CLASS,
+    activemqBrokerXml,
+    activemqClaimSpec,
+    activemqRealmFiles,
     activemqServiceSpec,
     activemqStatefulSetSpec,
     appLabels,
@@ -15,6 +20,8 @@ import {
 
 export interface RoutesArgs {
     readonly provider: k8s.Provider;
+    /** A provider that adopts objects that exist already (upsertExistingObjects): used for ActiveMQ's volume claim only. */
+    readonly claimProvider: k8s.Provider;
     readonly routeTable: RouteTable;
     /** The cluster's NAT addresses, admitted on routes with `allowNatEgress`. */
     readonly natPublicIps: pulumi.Input<string[]>;
@@ -85,6 +92,8 @@ export class Routes extends pulumi.ComponentResource {
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
         const inActivemq = { ...options, dependsOn: [activemqNamespace] };
         const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
+        const realm = pulumi.secret(pulumi.all([args.activemq.adminPassword, args.activemq.brokerPassword]).apply(([adminPassword, brokerPassword]) =>
+            activemqRealmFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } })));
         const credentials = new k8s.core.v1.Secret("activemq-credentials", {
             metadata: { name: "activemq-credentials", namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             type: "Opaque",
@@ -93,7 +102,14 @@ export class Routes extends pulumi.ComponentResource {
                 adminPassword: pulumi.secret(args.activemq.adminPassword),
                 brokerUser: "broker",
                 brokerPassword: pulumi.secret(args.activemq.brokerPassword),
+                "users.properties": realm.apply((files) => files["users.properties"]),
+                "groups.properties": realm.apply((files) => files["groups.properties"]),
             },
+        }, inActivemq);
+        const brokerXml = activemqBrokerXml();
+        const brokerConfig = new k8s.core.v1.ConfigMap("activemq-config", {
+            metadata: { name: "activemq-config", namespace: ACTIVEMQ.namespace, labels: activemqLabels },
+            data: { "activemq.xml": brokerXml },
         }, inActivemq);
         const storageClass = new k8s.storage.v1.StorageClass("activemq-storage", {
             metadata: { name: ACTIVEMQ_STORAGE_CLASS, labels: MANAGED },
@@ -103,15 +119,28 @@ export class Routes extends pulumi.ComponentResource {
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
         }, options);
+        // Its own object, not a volumeClaimTemplate (immutable): growing storageGiB resizes the volume in place. Through the
+        // claim provider, which adopts the claim a stack created before already has; retained, as it holds the broker's data.
+        // Not awaited: the broker's rollout is the signal, and a WaitForFirstConsumer claim binds only with its pod.
+        const claim = new k8s.core.v1.PersistentVolumeClaim("activemq-data", {
+            metadata: { name: ACTIVEMQ_CLAIM_NAME, namespace: ACTIVEMQ.namespace, labels: activemqLabels, annotations: { "pulumi.com/skipAwait": "true" } },
+            spec: activemqClaimSpec(args.activemq.storageGiB),
+        }, { parent: this, provider: args.claimProvider, dependsOn: [activemqNamespace, storageClass, ...args.storageReady], retainOnDelete: true });
         const activemqService = new k8s.core.v1.Service("activemq-service", {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqServiceSpec(),
         }, inActivemq);
         const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
-            spec: activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: "activemq-credentials" }),
+            spec: activemqStatefulSetSpec({
+                image: args.activemq.image,
+                configMapName: "activemq-config",
+                credentialsSecretName: "activemq-credentials",
+                configChecksum: createHash("sha256").update(brokerXml).digest("hex").slice(0, 16),
+                credentialsVersion: credentials.metadata.apply((metadata) => metadata.resourceVersion ?? ""),
+            }),
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
-        }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, ...args.storageReady] });
+        }, { ...options, dependsOn: [activemqNamespace, credentials, brokerConfig, claim, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
