@@ -239,7 +239,7 @@ export const stackConfigSchema = z.strictObject({
                     consoleHost: hostname.describe("Hostname of the ActiveMQ web console (HTTP route to port 8161)."),
                     openwirePort: port.min(1024).default(61616).describe("Public OpenWire TCP port."),
                     image: image.default("apache/activemq-classic:6.1.7").describe("Apache ActiveMQ Classic image."),
-                    storageGiB: z.number().int().min(1).max(16384).default(20).describe("KahaDB volume size (gp3)."),
+                    storageGiB: z.number().int().min(1).max(16384).default(20).describe("KahaDB volume size (gp3). Growing it expands the volume in place; the API server refuses shrinking."),
                     allowlist: allowlist.describe("CIDRs admitted to OpenWire."),
                     consoleAllowlist: allowlist.describe("CIDRs admitted to the web console (keep it narrower than allowlist)."),
                     allowNatEgress,
