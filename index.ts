@@ -5,11 +5,17 @@ import { checkAccount } from "./config/preflight";
 import { readStackConfig } from "./config/read";
 import { CONTROLLER_PORTS } from "./config/routeTable";
 import { Cluster } from "./components/aws/cluster";
+import { DeployRunner } from "./components/aws/deployRunner";
 import { DnsRecords } from "./components/aws/dns";
+import { listenerSources } from "./components/aws/listenerSources";
 import { IngressLoadBalancer } from "./components/aws/loadBalancer";
 import { Network } from "./components/aws/network";
 import { IngressController } from "./components/haproxy/controller";
+import { wafConfigInput } from "./components/haproxy/wafConfig";
 import { Routes } from "./components/routes/routes";
+import { protectProductionState } from "./components/protection";
+import { ClusterNetworkPolicies } from "./components/security/networkPolicies";
+import { apiServerServiceAddress } from "./components/security/networkPolicyManifests";
 
 /**
  * One environment's edge: config → model → route table → components → outputs.
@@ -18,6 +24,7 @@ import { Routes } from "./components/routes/routes";
 export = async () => {
     const model = readStackConfig();
     for (const warning of kubernetesVersionWarnings(model.cluster, clock.today())) void pulumi.log.warn(warning);
+    protectProductionState(model.isProduction);
     const table = model.routeTable;
     const name = `edge-${model.stack}`;
     const account = await checkAccount(model, name);
@@ -44,11 +51,25 @@ export = async () => {
         tags,
     });
 
+    const deployRunner = model.deployRunner
+        ? new DeployRunner(name, {
+              projectName: `${name}-deploy-runner`,
+              vpcId: network.vpcId,
+              subnetIds: network.privateSubnetIds,
+              apiSecurityGroupId: cluster.apiSecurityGroupId,
+              ...model.deployRunner,
+              tags,
+          })
+        : undefined;
+
     const loadBalancer = new IngressLoadBalancer(name, {
         vpcId: network.vpcId,
         publicSubnetIds: network.publicSubnetIds,
         publicIngress: network.publicIngress,
         publicPorts: table.publicPorts,
+        listenerSources: listenerSources(table),
+        natPublicIps: network.natPublicIps,
+        natGatewayCount: network.natGatewayCount,
         healthCheck: CONTROLLER_PORTS.healthz,
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,
         nodeAutoScalingGroupName: cluster.nodeAutoScalingGroupNames.apply((names) => names[0] ?? ""),
@@ -66,6 +87,7 @@ export = async () => {
         wafImage: model.ingress.wafImage,
         wafReplicas: model.ingress.wafReplicas,
         wafMode: model.ingress.wafMode,
+        wafConfig: wafConfigInput(model.ingress.waf, table.http),
         ...(model.secrets.tls
             ? { defaultCertificate: model.secrets.tls }
             : model.ingress.defaultCertificateSecret
@@ -77,7 +99,7 @@ export = async () => {
         production: model.isProduction,
     });
 
-    new Routes(name, {
+    const routes = new Routes(name, {
         provider: cluster.provider,
         claimProvider: cluster.claimProvider,
         routeTable: table,
@@ -92,6 +114,16 @@ export = async () => {
         },
     });
 
+    new ClusterNetworkPolicies(name, {
+        provider: cluster.provider,
+        routeTable: table,
+        namespaces: new Map([[controller.namespace, controller.namespaceResource], ...routes.namespaces]),
+        vpcCidrs: network.cidrBlocks,
+        apiServerAddress: cluster.serviceIpv4Cidr.apply(apiServerServiceAddress),
+        metricsScraperNamespaces: model.ingress.metricsScraperNamespaces,
+        activemqClients: model.activemq.inClusterClients,
+    });
+
     const scheme = (tls: boolean): string => (tls ? "https" : "http");
     return {
         nlbDnsName: loadBalancer.dnsName,
@@ -101,5 +133,6 @@ export = async () => {
         tcpEndpoints: loadBalancer.dnsName.apply((dnsName) => Object.fromEntries(table.tcp.map((route) => [route.name, `${dnsName}:${route.port}`]))),
         natPublicIps: network.natPublicIps,
         modsecurityEndpoints: controller.modsecurityEndpoints,
+        ...(deployRunner ? { deployRunnerProject: deployRunner.projectName } : {}),
     } satisfies Record<string, pulumi.Input<unknown>>;
 };

@@ -1,4 +1,4 @@
-import type { BalanceAlgorithm, CanaryConfig, RouteWafMode, StackConfig, TimeoutsConfig, WorkloadConfig } from "./schema";
+import type { BalanceAlgorithm, CanaryConfig, EgressRuleConfig, EnvFromConfig, EnvVarConfig, RouteWafMode, StackConfig, TimeoutsConfig, WorkloadConfig } from "./schema";
 
 /**
  * The route table: every HTTP host/path and every TCP port, derived once from the stack config.
@@ -9,6 +9,8 @@ export interface ServiceTarget {
     readonly namespace: string;
     readonly name: string;
     readonly port: number;
+    /** Port the Service's pods listen on, when it differs from `port` (existing Services only). */
+    readonly targetPort?: number;
 }
 
 /** A workload the program deploys behind a route. */
@@ -16,10 +18,15 @@ export interface WorkloadSpec {
     readonly image: string;
     readonly containerPort: number;
     readonly replicas: number;
-    readonly healthPath: string;
+    readonly livenessPath: string;
+    readonly readinessPath: string;
     readonly cpu: string;
     readonly memory: string;
     readonly canaryImage?: string;
+    readonly env: readonly EnvVarConfig[];
+    readonly envFrom: readonly EnvFromConfig[];
+    /** Destinations its pods may connect to besides DNS. */
+    readonly egress: readonly EgressRuleConfig[];
 }
 
 export interface HttpRoute {
@@ -37,6 +44,8 @@ export interface HttpRoute {
     readonly allowlist: readonly string[];
     readonly allowNatEgress: boolean;
     readonly waf: RouteWafMode;
+    /** CRS rule ids the WAF skips on this route's host and path. */
+    readonly wafExclusions: readonly number[];
     readonly balanceAlgorithm: BalanceAlgorithm;
     readonly tls: boolean;
     readonly rewriteTarget?: string;
@@ -122,19 +131,43 @@ export const ACTIVEMQ = {
 
 export const CORTEX = { namespace: "cortex", name: "cortex", port: 8080 } as const;
 
+/**
+ * Cortex container resources from Elastic Path's own guidance (Commerce 8.5 docs, "Cortex Container",
+ * Resource allocation): 0.5 cores and 4608 MB non-production, 3 cores and 5120 MB production-like,
+ * for a 3584 MB Java heap.
+ */
+export const CORTEX_RESOURCES = {
+    nonProduction: { cpu: "500m", memory: "4608Mi" },
+    production: { cpu: "3", memory: "5120Mi" },
+} as const;
+
 function defaultReplicas(config: StackConfig): number {
     return config.environment === "production" ? 3 : 2;
 }
 
-function workloadSpec(config: StackConfig, workload: WorkloadConfig, canary: CanaryConfig | undefined): WorkloadSpec {
+type WorkloadInput = Omit<WorkloadSpec, "replicas" | "canaryImage"> & { readonly replicas?: number | undefined };
+
+function workloadSpec(config: StackConfig, workload: WorkloadInput, canary: CanaryConfig | undefined): WorkloadSpec {
+    return {
+        ...workload,
+        replicas: workload.replicas ?? defaultReplicas(config),
+        ...(canary?.image ? { canaryImage: canary.image } : {}),
+    };
+}
+
+/** A workload of `routes.additional`: one health path for both probes, no environment. */
+function additionalWorkload(workload: WorkloadConfig): WorkloadInput {
     return {
         image: workload.image,
         containerPort: workload.containerPort,
-        replicas: workload.replicas ?? defaultReplicas(config),
-        healthPath: workload.healthPath,
+        replicas: workload.replicas,
+        livenessPath: workload.healthPath,
+        readinessPath: workload.healthPath,
         cpu: workload.cpu,
         memory: workload.memory,
-        ...(canary?.image ? { canaryImage: canary.image } : {}),
+        env: [],
+        envFrom: [],
+        egress: workload.egress,
     };
 }
 
@@ -158,6 +191,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
     const tcp: TcpRoute[] = [];
 
     const cortexBackend = cortex.service ?? { namespace: CORTEX.namespace, name: CORTEX.name, port: CORTEX.port };
+    const cortexResources = config.environment === "production" ? CORTEX_RESOURCES.production : CORTEX_RESOURCES.nonProduction;
     http.push({
         kind: "http",
         configKey: "routes.cortex",
@@ -173,13 +207,25 @@ export function buildRouteTable(config: StackConfig): RouteTable {
                 ? undefined
                 : workloadSpec(
                       config,
-                      { image: cortex.image, containerPort: CORTEX.port, replicas: cortex.replicas, healthPath: cortex.healthPath, cpu: "500m", memory: "2Gi" },
+                      {
+                          image: cortex.image,
+                          containerPort: CORTEX.port,
+                          replicas: cortex.replicas,
+                          livenessPath: cortex.livenessPath,
+                          readinessPath: cortex.readinessPath,
+                          cpu: cortex.cpu ?? cortexResources.cpu,
+                          memory: cortex.memory ?? cortexResources.memory,
+                          env: cortex.env,
+                          envFrom: cortex.envFrom,
+                          egress: cortex.egress,
+                      },
                       cortex.canary,
                   ),
         ),
         allowlist: cortex.allowlist,
         allowNatEgress: cortex.allowNatEgress,
         waf: cortex.wafMode ?? defaultWaf,
+        wafExclusions: cortex.wafExclusions,
         balanceAlgorithm: cortex.balanceAlgorithm,
         tls: true,
         ...optional("canary", canaryRouting(cortex.canary)),
@@ -198,6 +244,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
         allowlist: activemq.consoleAllowlist,
         allowNatEgress: false,
         waf: defaultWaf,
+        wafExclusions: [],
         balanceAlgorithm: "leastconn",
         tls: true,
     });
@@ -231,10 +278,13 @@ export function buildRouteTable(config: StackConfig): RouteTable {
                 path: route.path,
                 pathType: route.pathType,
                 backend,
-                ...optional("workload", route.workload && !route.service ? workloadSpec(config, route.workload, route.canary) : undefined),
+                ...optional("workload", route.workload && !route.service
+                    ? workloadSpec(config, additionalWorkload(route.workload), route.canary)
+                    : undefined),
                 allowlist: route.allowlist,
                 allowNatEgress: route.allowNatEgress,
                 waf: route.wafMode ?? defaultWaf,
+                wafExclusions: route.wafExclusions,
                 balanceAlgorithm: route.balanceAlgorithm,
                 tls: route.tls,
                 ...optional("rewriteTarget", route.rewriteTarget),

@@ -1,7 +1,10 @@
 import { isWorldOpen, parseCidr } from "./cidr";
+import { inboundRuleCount, listenerSources, SECURITY_GROUP_INBOUND_RULES } from "../components/aws/listenerSources";
 import { MAX_INDEXED_ZONES, subnetLayoutProblem } from "../components/aws/subnetLayout";
+import { crsVersionOfImage } from "../components/haproxy/wafConfig";
 import { clock } from "./clock";
 import { kubernetesVersionProblems } from "./kubernetesVersion";
+import { natGatewayCount } from "./model";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -23,8 +26,20 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
         ...consoleProblems(config),
         ...portProblems(table),
         ...tlsProblems(config),
+        ...wafProblems(config, table),
         ...productionProblems(config, table),
+        ...listenerRuleProblems(config, table),
     ];
+}
+
+/** The NLB's security group holds one inbound rule per listener port and source. */
+function listenerRuleProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
+    const rules = inboundRuleCount(listenerSources(table), natGatewayCount(config));
+    if (rules <= SECURITY_GROUP_INBOUND_RULES) return [];
+    return [{
+        key: "routes",
+        message: `needs ${rules} inbound rules on the NLB's security group: 80, 443, and one per IPv4 allowlist entry and NAT address of each TCP route (at most ${SECURITY_GROUP_INBOUND_RULES}, AWS's default quota per security group: shorten the TCP routes' allowlists)`,
+    }];
 }
 
 function networkProblems(config: StackConfig): ConfigProblem[] {
@@ -194,6 +209,25 @@ function tlsProblems(config: StackConfig): ConfigProblem[] {
         return [{ key: "ingress.defaultCertificateSecret", message: "is set together with tlsCertificate/tlsPrivateKey (one source for the default certificate)" }];
     }
     return [];
+}
+
+/** The CRS release decides the setup variables rendered for the agent, so it must be known. */
+function wafProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const { wafImage, waf } = config.ingress;
+    const shipped = crsVersionOfImage(wafImage);
+    if (shipped === undefined && waf.crsVersion === undefined) {
+        problems.push({ key: "ingress.waf.crsVersion", message: `is not set and ingress.wafImage ${wafImage} is not a modsecurity-spoa tag this program knows (set the OWASP CRS release the image ships, e.g. 4.16.0)` });
+    }
+    if (shipped !== undefined && waf.crsVersion !== undefined && waf.crsVersion !== shipped) {
+        problems.push({ key: "ingress.waf.crsVersion", message: `is ${waf.crsVersion} but ingress.wafImage ${wafImage} ships CRS ${shipped} (leave it unset, or ${shipped})` });
+    }
+    for (const route of table.http) {
+        if (route.waf === "off" && route.wafExclusions.length > 0) {
+            problems.push({ key: `${route.configKey}.wafExclusions`, message: "is set on a route with wafMode off (remove it, or turn the WAF on)" });
+        }
+    }
+    return problems;
 }
 
 function productionProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { roleKey } from "../components/aws/accessEntries";
-import { SUBNET_LAYOUTS } from "../components/aws/subnetLayout";
 import { DEFAULT_KUBERNETES_VERSION } from "../components/aws/eksVersions";
+import { SUBNET_LAYOUTS } from "../components/aws/subnetLayout";
+import { AGENT_METHODS, CRS_VERSION, DEFAULT_ALLOWED_METHODS, EXCLUDABLE_RULE_IDS } from "../components/haproxy/wafConfig";
 import { cidrProblem } from "./cidr";
 import { UPGRADE_POLICIES } from "./kubernetesVersion";
 
@@ -67,6 +68,87 @@ const dnsLabel = z
 
 const port = z.number().int().min(1).max(65535);
 
+/** Kubernetes object names such as ConfigMaps and Secrets: DNS-1123 subdomains (apimachinery IsDNS1123Subdomain). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const objectName = z
+    .string()
+    .max(253, { message: "is longer than 253 characters (a Kubernetes object name)" })
+    .regex(DNS_SUBDOMAIN, { message: "is not a Kubernetes object name (DNS-1123 subdomain: a-z, 0-9, \"-\" and \".\", starting and ending alphanumeric)" });
+
+/**
+ * Env var names every Kubernetes version accepts (apimachinery IsEnvVarName; the relaxed rule of 1.32+
+ * admits more, but not on every cluster).
+ */
+const envVarName = z
+    .string()
+    .regex(/^[-._a-zA-Z][-._a-zA-Z0-9]*$/, { message: "is not an environment variable name (letters, digits, \"_\", \"-\" and \".\", not starting with a digit)" })
+    .refine((name) => name !== "." && !name.startsWith(".."), { message: "is \".\" or starts with \"..\" (Kubernetes refuses both)" });
+
+const keyRef = z.strictObject({
+    name: objectName.describe("Name of the object, in the workload's namespace."),
+    key: z
+        .string()
+        .max(253)
+        .regex(/^[-._a-zA-Z0-9]+$/, { message: "is not a ConfigMap or Secret key (letters, digits, \"-\", \"_\" and \".\")" })
+        .describe("Key in it."),
+});
+
+/** Names that usually carry a secret: a plain value would sit in the stack file and the Deployment. */
+const SECRET_LOOKING_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY/i;
+
+const envVar = z
+    .strictObject({
+        name: envVarName.describe("Variable name."),
+        value: z.string().optional().describe("Plain value (never a secret: it is stored in the stack file)."),
+        configMapKeyRef: keyRef.optional().describe("Value from a key of a ConfigMap."),
+        secretKeyRef: keyRef.optional().describe("Value from a key of a Secret you create."),
+    })
+    .superRefine((entry, ctx) => {
+        const sources = [entry.value, entry.configMapKeyRef, entry.secretKeyRef].filter((source) => source !== undefined).length;
+        if (sources !== 1) ctx.addIssue({ code: "custom", message: "needs exactly one of value, configMapKeyRef and secretKeyRef" });
+        if (entry.value !== undefined && SECRET_LOOKING_NAME.test(entry.name)) {
+            ctx.addIssue({ code: "custom", path: ["value"], message: `is a plain value for ${entry.name}, which names a secret (use secretKeyRef, or envFrom a Secret)` });
+        }
+    })
+    .describe("One environment variable.");
+
+const envFromSource = z
+    .strictObject({
+        configMap: objectName.optional().describe("Every key of this ConfigMap becomes a variable."),
+        secret: objectName.optional().describe("Every key of this Secret (which you create) becomes a variable."),
+    })
+    .superRefine((entry, ctx) => {
+        if ((entry.configMap === undefined) === (entry.secret === undefined)) ctx.addIssue({ code: "custom", message: "needs exactly one of configMap and secret" });
+    })
+    .describe("A ConfigMap or Secret whose keys become variables.");
+
+/** The VPC CNI enforces at most 24 port combinations per protocol in one egress selector (EKS user guide, network policy considerations). */
+const MAX_POLICY_PORTS = 24;
+
+const egressRule = z
+    .strictObject({
+        cidr: cidr.optional().describe("IPv4 block outside the cluster, e.g. the database subnets."),
+        namespace: dnsLabel.optional().describe("Namespace whose pods (and their Services) are reached."),
+        ports: z.array(port).min(1).max(MAX_POLICY_PORTS, { message: `lists more than ${MAX_POLICY_PORTS} ports (the VPC CNI enforces at most ${MAX_POLICY_PORTS} per rule)` }).describe("TCP ports."),
+    })
+    .superRefine((rule, ctx) => {
+        if ((rule.cidr === undefined) === (rule.namespace === undefined)) ctx.addIssue({ code: "custom", message: "needs exactly one of cidr and namespace" });
+        if (rule.cidr?.includes(":")) ctx.addIssue({ code: "custom", path: ["cidr"], message: `is ${rule.cidr}, an IPv6 block (IPv4: the cluster is IPv4 and the VPC CNI ignores IPv6 rules there)` });
+    })
+    .describe("A destination the workload may connect to.");
+
+const egress = z
+    .array(egressRule)
+    .default([])
+    .describe("Where the pods may connect besides DNS and, in an in-cluster client namespace, ActiveMQ (NetworkPolicy egress); nowhere else.");
+
+/** A non-negative Kubernetes quantity (apimachinery pkg/api/resource/quantity.go grammar). */
+const quantity = z
+    .string()
+    .regex(/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/, {
+        message: "is not a Kubernetes quantity (a number with an optional suffix, e.g. 500m, 3, 4608Mi, 5Gi)",
+    });
+
 const image = z
     .string()
     .regex(IMAGE_WITH_TAG, { message: "is not an image reference with a tag (registry/repository:tag, e.g. quay.io/org/app:v1.2.3)" })
@@ -89,6 +171,7 @@ const serviceRef = z
         namespace: dnsLabel.describe("Namespace of the existing Service."),
         name: dnsLabel.describe("Name of the existing Service."),
         port: port.describe("Service port."),
+        targetPort: port.optional().describe("Port its pods listen on (the Service's targetPort): the controller connects to the pods, and its NetworkPolicy admits this port. Default: port."),
     })
     .describe("An existing Service to route to; no workload is created.");
 
@@ -100,6 +183,7 @@ const workload = z
         healthPath: z.string().startsWith("/").default("/healthz").describe("HTTP path of the readiness and liveness probes."),
         cpu: z.string().default("250m").describe("CPU request (and limit is 4x)."),
         memory: z.string().default("512Mi").describe("Memory request and limit."),
+        egress,
     })
     .describe("A workload this program deploys: a Deployment and a ClusterIP Service.");
 
@@ -125,6 +209,16 @@ const timeouts = z
     .describe("Backend timeouts of the route (haproxy-ingress Backend-scope keys).");
 
 const routeWafMode = z.enum(ROUTE_WAF_MODES).optional().describe("WAF mode of the route: deny, detect or off. Default: ingress.wafMode.");
+const RULE_ID_RANGE = `is not a CRS request detection rule id (${EXCLUDABLE_RULE_IDS.min}-${EXCLUDABLE_RULE_IDS.max}; initialization and blocking evaluation stay, wafMode turns a route's WAF off)`;
+const wafExclusions = z
+    .array(z
+        .number()
+        .int()
+        .min(EXCLUDABLE_RULE_IDS.min, { message: RULE_ID_RANGE })
+        .max(EXCLUDABLE_RULE_IDS.max, { message: RULE_ID_RANGE }))
+    .max(100)
+    .default([])
+    .describe("OWASP CRS rule ids the WAF skips for requests to this route's host and path only (e.g. 920420 for a content type CRS does not know).");
 const balanceAlgorithm = z.enum(BALANCE_ALGORITHMS).default("leastconn").describe("HAProxy balance algorithm.");
 
 export const httpRouteSchema = z.strictObject({
@@ -139,6 +233,7 @@ export const httpRouteSchema = z.strictObject({
     allowlist,
     allowNatEgress,
     wafMode: routeWafMode,
+    wafExclusions,
     balanceAlgorithm,
     tls: z.boolean().default(true).describe("Serve the host over TLS; plain HTTP redirects to HTTPS."),
     rewriteTarget: z.string().startsWith("/").optional().describe("Rewrite the matched path prefix to this path before it reaches the backend."),
@@ -201,12 +296,34 @@ export const stackConfigSchema = z.strictObject({
             wafImage: image.default("quay.io/jcmoraisjr/modsecurity-spoa:v0.14").describe("ModSecurity SPOA agent image."),
             wafReplicas: z.number().int().min(2).max(20).default(2).describe("ModSecurity agent replicas (at least 2)."),
             wafMode: z.enum(WAF_MODES).default("deny").describe("Default WAF mode of routes: deny blocks, detect only logs (deny in production)."),
+            waf: z
+                .strictObject({
+                    paranoiaLevel: z.number().int().min(1).max(4).default(1).describe("OWASP CRS paranoia level (1-4): higher levels run more rules and raise more false positives."),
+                    allowedMethods: z
+                        .array(z.enum(AGENT_METHODS))
+                        .min(1)
+                        .default([...DEFAULT_ALLOWED_METHODS])
+                        .refine((methods) => new Set(methods).size === methods.length, { message: "lists a method twice (each method once)" })
+                        .describe("HTTP methods the WAF lets through (CRS tx.allowed_methods); Cortex needs PUT, PATCH and DELETE for cart line items."),
+                    inboundAnomalyThreshold: z.number().int().min(1).max(10000).default(5).describe("CRS inbound anomaly score at which a request is blocked (5 = one critical match; raise it while tuning)."),
+                    crsVersion: z
+                        .string()
+                        .regex(CRS_VERSION, { message: "is not a CRS 3.3.x or 4.x release (e.g. 4.16.0)" })
+                        .optional()
+                        .describe("OWASP CRS release inside wafImage. Default: the release that image tag ships (v0.14: 4.16.0); required for other tags."),
+                })
+                .prefault({})
+                .describe("ModSecurity rules of the agent (a ConfigMap the agent loads)."),
             defaultCertificateSecret: z
                 .string()
                 .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, { message: "is not namespace/name of a Secret" })
                 .optional()
                 .describe("Existing kubernetes.io/tls Secret (namespace/name) used as the default certificate, instead of the tlsCertificate/tlsPrivateKey secrets."),
             prometheusScrape: z.boolean().default(true).describe("Annotate the metrics Service for Prometheus scraping."),
+            metricsScraperNamespaces: z
+                .array(dnsLabel)
+                .default(["monitoring"])
+                .describe("Namespaces whose pods may reach the controller's metrics (10254, 9101) and stats page (1936); no other pod can (NetworkPolicy)."),
             serviceMonitor: z.boolean().default(false).describe("Create a ServiceMonitor (needs the Prometheus Operator CRDs)."),
         })
         .prefault({})
@@ -225,10 +342,17 @@ export const stackConfigSchema = z.strictObject({
                     image: image.optional().describe("Cortex image (your registry), pinned by tag; required unless service is set."),
                     service: serviceRef.optional(),
                     replicas: z.number().int().min(1).max(50).optional().describe("Cortex replicas. Default: 2 (3 in production)."),
-                    healthPath: z.string().startsWith("/").default("/cortex/healthcheck").describe("HTTP path of Cortex's probes."),
+                    livenessPath: z.string().startsWith("/").default("/cortex/healthcheck/liveness").describe("HTTP path of the liveness probe (Elastic Path health monitoring: restarts the pod when it fails)."),
+                    readinessPath: z.string().startsWith("/").default("/cortex/healthcheck/readiness").describe("HTTP path of the readiness probe (Elastic Path health monitoring: also checks the database pool)."),
+                    cpu: quantity.optional().describe("CPU request. Default: 500m (3 in production), Elastic Path's non-production and production-like figures."),
+                    memory: quantity.optional().describe("Memory request and limit. Default: 4608Mi (5120Mi in production), Elastic Path's figures."),
+                    env: z.array(envVar).default([]).describe("Environment variables: database, JMS and search settings, secrets by reference."),
+                    envFrom: z.array(envFromSource).default([]).describe("ConfigMaps and Secrets whose keys become environment variables."),
+                    egress,
                     allowlist,
                     allowNatEgress,
                     wafMode: routeWafMode,
+                    wafExclusions,
                     balanceAlgorithm,
                     canary: canary.optional(),
                     timeouts: timeouts.optional(),
@@ -244,11 +368,31 @@ export const stackConfigSchema = z.strictObject({
                     consoleAllowlist: allowlist.describe("CIDRs admitted to the web console (keep it narrower than allowlist)."),
                     allowNatEgress,
                     tlsOffload: z.boolean().default(false).describe("Terminate TLS for OpenWire in HAProxy (clients use ssl://)."),
+                    inClusterClients: z
+                        .array(dnsLabel)
+                        .optional()
+                        .describe("Namespaces whose pods may connect to activemq.activemq.svc:61616 directly, inside the cluster (NetworkPolicy). Default: Cortex's namespace."),
                 })
                 .describe("Apache ActiveMQ Classic: OpenWire TCP route and web console HTTP route."),
             additional: z.array(additionalRouteSchema).default([]).describe("Further routes: protocol http or tcp."),
         })
         .describe("The route table."),
+    deployRunner: z
+        .strictObject({
+            githubRepository: z
+                .string()
+                .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, { message: "is not a GitHub repository (owner/name)" })
+                .describe("Repository (owner/name) whose workflow jobs the runner takes."),
+            connectionArn: z
+                .string()
+                .regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:[0-9]{12}:connection\/[0-9a-f-]{36}$/, {
+                    message: "is not a CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)",
+                })
+                .describe("AWS CodeConnections connection to GitHub, created and authorised once in the console."),
+            computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"]).default("BUILD_GENERAL1_MEDIUM").describe("CodeBuild compute type of the runner."),
+        })
+        .optional()
+        .describe("A CodeBuild-hosted GitHub Actions runner in the private subnets, so deploys reach the EKS API through its private endpoint."),
     tlsCertificate: z.string().optional().describe("Secret. PEM certificate chain of the default certificate."),
     tlsPrivateKey: z.string().optional().describe("Secret. PEM private key of the default certificate."),
     activemqAdminPassword: z.string().min(12, { message: "is shorter than 12 characters (at least 12)" }).describe("Secret. ActiveMQ web console admin password."),
@@ -267,5 +411,8 @@ export type ServiceRefConfig = z.output<typeof serviceRef>;
 export type WorkloadConfig = z.output<typeof workload>;
 export type CanaryConfig = z.output<typeof canary>;
 export type TimeoutsConfig = z.output<typeof timeouts>;
+export type EgressRuleConfig = z.output<typeof egressRule>;
+export type EnvVarConfig = z.output<typeof envVar>;
+export type EnvFromConfig = z.output<typeof envFromSource>;
 export type BalanceAlgorithm = (typeof BALANCE_ALGORITHMS)[number];
 export type RouteWafMode = (typeof ROUTE_WAF_MODES)[number];

@@ -37,6 +37,7 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     // IAM and KMS. devsu log: IAM roles 0-2 s, policy attachments 0-1 s, OIDC provider 1 s.
     "aws:iam/role:Role": 2,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
+    "aws:iam/rolePolicy:RolePolicy": 1,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
     // devsu log: KMS key 20 s (the provider waits until key, policy and rotation settings have propagated).
     "aws:kms/key:Key": 20,
@@ -63,6 +64,9 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     "aws:lb/targetGroup:TargetGroup": 2,
     "aws:lb/listener:Listener": 2,
     "aws:autoscaling/attachment:Attachment": 2,
+    // CreateProject / CreateWebhook: single calls without a waiter (the webhook call also registers the GitHub hook).
+    "aws:codebuild/project:Project": 2,
+    "aws:codebuild/webhook:Webhook": 2,
     // Route 53 Developer Guide (resource-record-sets-editing): "Changes generally propagate to all Route 53
     // name servers within 60 seconds"; the provider waits for the change to be INSYNC.
     "aws:route53/record:Record": 60,
@@ -83,6 +87,7 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     // ActiveMQ's claim carries pulumi.com/skipAwait (the StatefulSet's rollout waits for the volume): one API call.
     "kubernetes:core/v1:PersistentVolumeClaim": 1,
     "kubernetes:networking.k8s.io/v1:IngressClass": 1,
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 1,
     // @pulumi/kubernetes Service await: waits for its Endpoints, then "wait 10 seconds for any stragglers".
     "kubernetes:core/v1:Service": 10,

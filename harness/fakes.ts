@@ -71,6 +71,8 @@ function eksClusterState(name: string, physicalName: string | undefined, version
             endpoint,
             version,
             vpcConfig: { clusterSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-cluster`) },
+            // Unset, EKS assigns 10.100.0.0/16 or 172.20.0.0/16 (EKS API reference, KubernetesNetworkConfigRequest).
+            kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16" },
             identities: [{ oidcs: [{ issuer: oidcIssuer }] }],
         },
         core: { cluster: { name: clusterName } },
@@ -136,6 +138,16 @@ export function fakeInvokeResult(token: string, inputs: Inputs, region: string):
                 ? { arn, issuerArn: `arn:aws:iam::${assumedRole[1]}:role/${assumedRole[2]}`, issuerName: assumedRole[2], sessionName: assumedRole[3], issuerId: "AROAOFFLINE", id: arn }
                 : { arn, issuerArn: arn, issuerName: "", sessionName: "", issuerId: "", id: arn };
         }
+        case "aws:ec2/getVpc:getVpc":
+            return {
+                id: inputs.id,
+                cidrBlock: "10.60.0.0/16",
+                cidrBlockAssociations: [
+                    { associationId: "vpc-cidr-assoc-0fake1", cidrBlock: "10.60.0.0/16", state: "associated" },
+                    { associationId: "vpc-cidr-assoc-0fake2", cidrBlock: "100.64.0.0/16", state: "associated" },
+                ],
+                default: false,
+            };
         case "aws:eks/getClusters:getClusters":
             return { names: [], region, id: region };
         case "aws:eks/getCluster:getCluster":

@@ -25,6 +25,8 @@ export interface RecordedResource {
     readonly secretPaths: readonly string[];
     /** URNs this resource was known by before (`aliases`): Pulumi moves their state to it instead of replacing. */
     readonly aliases: readonly string[];
+    /** The `protect` option after the stack's transforms; present only when true. */
+    readonly protect?: true;
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
     readonly rawInputs: Readonly<Record<string, unknown>>;
 }
@@ -118,6 +120,7 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    getProtect(): boolean | undefined;
     getProvider(): string;
     getDependenciesList(): string[];
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -172,12 +175,16 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     let firstRegistration: number | undefined;
     const region = options.config["aws:region"] ?? "eu-west-1";
     const resources: RecordedResource[] = [];
+    const transforms: pulumi.ResourceTransform[] = [];
+    const failures: unknown[] = [];
     let inFlight = 0;
 
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => fakeResourceState(args, region),
             call: (args) => fakeInvokeResult(args.token, args.inputs as Record<string, unknown>, region),
+            // The engine runs stack transforms on every registration; the mock monitor only hands them over.
+            registerTransform: (transform) => transforms.push(transform),
         },
         options.project,
         options.stack,
@@ -192,9 +199,21 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         inFlight++;
         const secretPaths: string[] = [];
         const inputs = normalise(request.getObject()?.toJavaScript() ?? {}, "", secretPaths);
+        const transformed = transforms.reduce<Promise<pulumi.ResourceOptions>>(
+            async (opts, transform) => {
+                const args = { type: request.getType(), name: request.getName(), custom: request.getCustom(), props: inputs.raw as pulumi.Inputs, opts: await opts };
+                return (await transform(args))?.opts ?? args.opts;
+            },
+            Promise.resolve({ protect: request.getProtect() ?? false }),
+        );
         register(request, (error, response) => {
-            inFlight--;
-            if (!error && response) {
+            if (error || !response) {
+                inFlight--;
+                callback(error, response);
+                return;
+            }
+            void transformed.then((opts) => {
+                inFlight--;
                 resources.push({
                     urn: response.getUrn(),
                     type: request.getType(),
@@ -207,8 +226,12 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     rawInputs: inputs.raw as Record<string, unknown>,
                     secretPaths,
                     aliases: request.getAliasesList().map((alias) => aliasUrn(alias, request, options.stack, options.project)),
+                    ...(opts.protect === true ? { protect: true as const } : {}),
                 });
-            }
+            }, (transformError: unknown) => {
+                inFlight--;
+                failures.push(transformError);
+            });
             callback(error, response);
         });
     };
@@ -222,7 +245,6 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         else consoleWarn(...parts);
     };
 
-    const failures: unknown[] = [];
     const onRejection = (reason: unknown): void => {
         failures.push(reason);
     };

@@ -21,6 +21,7 @@ function resourcesDocument(plan: Plan): unknown[] {
         ...(resource.parent ? { parent: resource.parent } : {}),
         ...(resource.provider ? { provider: resource.provider } : {}),
         custom: resource.custom,
+        ...(resource.protect ? { protect: true } : {}),
         dependencies: resource.dependencies,
         ...(resource.aliases.length > 0 ? { aliases: resource.aliases } : {}),
         inputs: resource.inputs,

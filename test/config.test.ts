@@ -43,12 +43,12 @@ describe("config validation", () => {
         {
             name: "an unknown key",
             mutate: (v) => { v.routes.cortex.hostname = "x"; },
-            expected: "  routes.cortex.hostname: unknown key (allowed: host, path, image, service, replicas, healthPath, allowlist, allowNatEgress, wafMode, balanceAlgorithm, canary, timeouts)",
+            expected: "  routes.cortex.hostname: unknown key (allowed: host, path, image, service, replicas, livenessPath, readinessPath, cpu, memory, env, envFrom, egress, allowlist, allowNatEgress, wafMode, wafExclusions, balanceAlgorithm, canary, timeouts)",
         },
         {
             name: "an unknown top-level key",
             mutate: (v) => { v.rotues = {}; },
-            expected: "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
+            expected: "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, deployRunner, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
         },
         {
             name: "a duplicate host and path",
@@ -143,6 +143,64 @@ describe("config validation", () => {
             mutate: (v) => { v.routes.activemq.consoleAllowlist = ["::/0"]; },
             expected: "  routes.activemq.consoleAllowlist[0]: is ::/0, open to the world (the broker console: name the operators' networks)",
         },
+        {
+            name: "an egress rule with both a CIDR and a namespace",
+            mutate: (v) => { v.routes.cortex.egress = [{ cidr: "10.20.8.0/22", namespace: "search", ports: [3306] }]; },
+            expected: "  routes.cortex.egress[0]: needs exactly one of cidr and namespace",
+        },
+        {
+            name: "an IPv6 egress block the IPv4 cluster would ignore",
+            mutate: (v) => { v.routes.cortex.egress = [{ cidr: "2001:db8::/32", ports: [5432] }]; },
+            expected: "  routes.cortex.egress[0].cidr: is 2001:db8::/32, an IPv6 block (IPv4: the cluster is IPv4 and the VPC CNI ignores IPv6 rules there)",
+        },
+        {
+            name: "an egress rule with more ports than the VPC CNI enforces",
+            mutate: (v) => { v.routes.cortex.egress = [{ cidr: "10.20.8.0/22", ports: Array.from({ length: 25 }, (_, index) => 5000 + index) }]; },
+            expected: "  routes.cortex.egress[0].ports: lists more than 24 ports (the VPC CNI enforces at most 24 per rule)",
+        },
+        {
+            name: "a password as a plain env value, without echoing it",
+            mutate: (v) => { v.routes.cortex.env = [{ name: "EP_DB_PASSWORD", value: "hunter2-hunter2" }]; },
+            expected: "  routes.cortex.env[0].value: is a plain value for EP_DB_PASSWORD, which names a secret (use secretKeyRef, or envFrom a Secret)",
+        },
+        {
+            name: "an env entry with a value and a reference",
+            mutate: (v) => { v.routes.cortex.env = [{ name: "EP_DB_URL", value: "jdbc:mysql://db", configMapKeyRef: { name: "cortex", key: "url" } }]; },
+            expected: "  routes.cortex.env[0]: needs exactly one of value, configMapKeyRef and secretKeyRef",
+        },
+        {
+            name: "an env name Kubernetes refuses",
+            mutate: (v) => { v.routes.cortex.env = [{ name: "1_DB", value: "x" }]; },
+            expected: "  routes.cortex.env[0].name: is not an environment variable name (letters, digits, \"_\", \"-\" and \".\", not starting with a digit)",
+        },
+        {
+            name: "a Secret reference that is no object name",
+            mutate: (v) => { v.routes.cortex.env = [{ name: "EP_DB_PASS", secretKeyRef: { name: "Cortex_DB", key: "password" } }]; },
+            expected: "  routes.cortex.env[0].secretKeyRef.name: is not a Kubernetes object name (DNS-1123 subdomain: a-z, 0-9, \"-\" and \".\", starting and ending alphanumeric)",
+        },
+        {
+            name: "an envFrom entry naming both a ConfigMap and a Secret",
+            mutate: (v) => { v.routes.cortex.envFrom = [{ configMap: "cortex", secret: "cortex" }]; },
+            expected: "  routes.cortex.envFrom[0]: needs exactly one of configMap and secret",
+        },
+        {
+            name: "TCP allowlists with more entries than the NLB's security group can hold",
+            mutate: (v) => {
+                v.routes.activemq.allowlist = Array.from({ length: 40 }, (_, index) => `10.${index}.0.0/16`);
+                v.routes.additional = [{ protocol: "tcp", name: "redis", port: 6379, service: { namespace: "cache", name: "redis", port: 6379 }, allowlist: [...Array.from({ length: 19 }, (_, index) => `10.${100 + index}.0.0/16`), "2001:db8::/32"], allowNatEgress: true }];
+            },
+            expected: "  routes: needs 62 inbound rules on the NLB's security group: 80, 443, and one per IPv4 allowlist entry and NAT address of each TCP route (at most 60, AWS's default quota per security group: shorten the TCP routes' allowlists)",
+        },
+        {
+            name: "a Cortex memory that is no Kubernetes quantity",
+            mutate: (v) => { v.routes.cortex.memory = "4.5 GB"; },
+            expected: "  routes.cortex.memory: is not a Kubernetes quantity (a number with an optional suffix, e.g. 500m, 3, 4608Mi, 5Gi)",
+        },
+        {
+            name: "a scraper namespace that is no namespace name",
+            mutate: (v) => { v.ingress = { metricsScraperNamespaces: ["Monitoring"] }; },
+            expected: "  ingress.metricsScraperNamespaces[0]: is not a DNS label (a-z, 0-9 and \"-\", 1-63 characters, starting and ending alphanumeric)",
+        },
     ];
     for (const { name, mutate, expected } of cases) {
         it(`rejects ${name}`, () => assert.equal(problemsOf(mutate), expected));
@@ -183,7 +241,7 @@ describe("config validation", () => {
             const result = validateStackConfig(raw(values, undefined, "dev-"));
             assert.equal(result.ok ? "" : formatProblems(result.problems), [
                 "  stack name \"dev-\": has characters AWS names refuse (lowercase letters, digits and inner hyphens); rename it with pulumi stack rename",
-                "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
+                "  rotues: unknown key (allowed: environment, network, cluster, ingress, dns, routes, deployRunner, tlsCertificate, tlsPrivateKey, activemqAdminPassword, activemqBrokerPassword)",
             ].join("\n"));
         });
     });

@@ -55,12 +55,13 @@ describe("controller Deployment", () => {
         assert.ok(DRAIN_TIMINGS.unhealthyDrainingIntervalSeconds >= DRAIN_TIMINGS.controllerTerminationGraceSeconds - DRAIN_TIMINGS.nlbHealthCheck.intervalSeconds * DRAIN_TIMINGS.nlbHealthCheck.unhealthyThreshold);
     });
 
-    it("passes the ConfigMap, class and default certificate", () => {
+    it("passes the ConfigMap, class and default certificate, with profiling off", () => {
         assert.deepEqual(container.args, [
             "--configmap=ingress-controller/haproxy-ingress",
             "--ingress-class=haproxy",
             "--sort-backends",
             "--watch-gateway=false",
+            "--profiling=false",
             "--default-ssl-certificate=ingress-controller/default-tls",
         ]);
     });
@@ -100,7 +101,7 @@ describe("RBAC", () => {
 
 describe("WAF agent", () => {
     it("runs the pinned image on 12345 with probes", () => {
-        const spec = wafDeploymentSpec({ image: "quay.io/jcmoraisjr/modsecurity-spoa:v0.14", replicas: 2 }) as any;
+        const spec = wafDeploymentSpec({ image: "quay.io/jcmoraisjr/modsecurity-spoa:v0.14", replicas: 2, configMapName: "modsecurity-spoa-0123456789", configFiles: ["engine.conf"] }) as any;
         const container = spec.template.spec.containers[0];
         assert.equal(spec.replicas, 2);
         assert.deepEqual(container.ports, [{ name: "spop", containerPort: 12345, protocol: "TCP" }]);

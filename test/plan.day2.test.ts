@@ -197,6 +197,11 @@ describe("ActiveMQ on a live stack", () => {
         assert.equal(field(broker, "spec.volumeClaimTemplates"), undefined);
     });
 
+    it("lets its namespace enforce Pod Security Restricted, as the broker runs as UID 1000", () => {
+        const namespace = q.one("kubernetes:core/v1:Namespace", (candidate) => field(candidate, "metadata.name") === "activemq");
+        assert.equal(field<Record<string, string>>(namespace, "metadata.labels")["pod-security.kubernetes.io/enforce"], "restricted");
+    });
+
     it("grows the volume by updating the claim alone", async () => {
         const bigger = await planStack("dev", { configOverrides: withActivemq({ storageGiB: 40 }) });
         const delta = planDelta(plan.run.resources, bigger.run.resources);

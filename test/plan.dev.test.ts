@@ -78,8 +78,13 @@ describe("dev plan", () => {
                 assert.ok(rule.dependencies.includes(nlbSg.urn), "the source is the NLB's security group");
                 assert.equal(field(rule, "cidrIpv4"), undefined);
             }
+        });
+
+        it("admits anyone on 80 and 443 and only the route's allowlist and NAT address on its TCP port", () => {
             const listenerRules = q.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((rule) => rule.name.includes("-nlb-in-"));
-            assert.deepEqual(listenerRules.map((rule) => field<number>(rule, "fromPort")).sort((a, b) => a - b), [80, 443, 61616]);
+            const natIp = (plan.run.outputs.natPublicIps as string[])[0];
+            const sources = listenerRules.map((rule) => `${field<number>(rule, "fromPort")}-${field<number>(rule, "toPort")} ${field<string>(rule, "cidrIpv4")}`).sort();
+            assert.deepEqual(sources, ["443-443 0.0.0.0/0", "61616-61616 203.0.113.0/24", `61616-61616 ${natIp}/32`, "80-80 0.0.0.0/0"].sort());
         });
     });
 
@@ -331,8 +336,8 @@ describe("dev plan: routes", () => {
     it("deploys Cortex with probes and a PDB, and ActiveMQ with a retained volume and secret passwords", () => {
         const cortex = q.kubernetes(DEPLOYMENT, "cortex", "cortex");
         const container = field<Record<string, any>[]>(cortex, "spec.template.spec.containers")[0]!;
-        assert.equal(container.readinessProbe.httpGet.path, "/cortex/healthcheck");
-        assert.ok(container.livenessProbe);
+        assert.equal(container.readinessProbe.httpGet.path, "/cortex/healthcheck/readiness");
+        assert.equal(container.livenessProbe.httpGet.path, "/cortex/healthcheck/liveness");
         q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "cortex", "cortex");
         const broker = q.kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq");
         const claim = q.kubernetes("kubernetes:core/v1:PersistentVolumeClaim", "activemq", "data-activemq-0");

@@ -21,5 +21,10 @@ describe("an existing VPC", () => {
         assert.deepEqual(field(q.one("aws:lb/loadBalancer:LoadBalancer"), "subnets"), existing.publicSubnetIds);
         assert.equal(field(q.one("eks:index:Cluster"), "vpcId"), existing.vpcId);
         assert.deepEqual(plan.run.outputs.natPublicIps, []);
+        const controllerPolicy = q.kubernetes("kubernetes:networking.k8s.io/v1:NetworkPolicy", "ingress-controller", "haproxy-ingress");
+        assert.deepEqual(field<{ from: { ipBlock?: { cidr: string; except?: string[] } }[] }[]>(controllerPolicy, "spec.ingress")[0]!.from[0]!.ipBlock, {
+            cidr: "0.0.0.0/0",
+            except: ["10.60.0.0/16", "100.64.0.0/16"],
+        }, "the VPC's primary and secondary blocks, read from the VPC");
     });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { PROTECTED_IN_PRODUCTION } from "../components/protection";
 import { planStack, type Plan } from "../harness/plan";
 import { field, PlanQuery } from "./planQueries";
 
@@ -39,6 +40,19 @@ describe("production plan", () => {
         assert.equal(field(entry, "principalArn"), "arn:aws:iam::123456789012:role/platform-admin");
         const association = q.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
         assert.deepEqual([association.parent, field(association, "policyArn")], [entry.urn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"]);
+    });
+
+    it("protects exactly the stateful and address-bearing resources, through the stack transform", () => {
+        const protectedResources = plan.run.resources.filter((resource) => resource.protect === true);
+        assert.deepEqual(
+            protectedResources.map((resource) => resource.urn),
+            plan.run.resources.filter((resource) => Object.hasOwn(PROTECTED_IN_PRODUCTION, resource.type)).map((resource) => resource.urn),
+        );
+        const kinds = new Set(protectedResources.map((resource) => resource.type));
+        for (const type of ["eks:index:Cluster", "aws:kms/key:Key", "aws:ec2/eip:Eip", "aws:route53/record:Record", "kubernetes:apps/v1:StatefulSet"]) {
+            assert.ok(kinds.has(type), `${type} is protected`);
+        }
+        assert.equal(q.ofType("aws:ec2/eip:Eip").length, 3);
     });
 
     it("has one NAT gateway per AZ and subnets in 3 AZs", () => {

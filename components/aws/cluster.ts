@@ -74,6 +74,8 @@ export class Cluster extends pulumi.ComponentResource {
     /** Auto-scaling groups of the managed node group, for the NLB target group attachments. */
     readonly nodeAutoScalingGroupNames: pulumi.Output<string[]>;
     readonly clusterName: pulumi.Output<string>;
+    /** Security group of the control plane's endpoint ENIs (pulumi-eks attaches it besides the EKS-managed one). */
+    readonly apiSecurityGroupId: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
     readonly provider: k8s.Provider;
     /**
@@ -84,6 +86,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly claimProvider: k8s.Provider;
     /** What a PersistentVolumeClaim needs before it can bind: the EBS CSI add-on. */
     readonly storageReady: pulumi.Resource[];
+    /** The service range EKS assigned (10.100.0.0/16 or 172.20.0.0/16 unless set), which holds the `kubernetes` Service's address. */
+    readonly serviceIpv4Cidr: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:aws:Cluster", name, {}, opts);
@@ -268,6 +272,8 @@ export class Cluster extends pulumi.ComponentResource {
             .apply((group) => group.resources)
             .apply((resources) => resources.flatMap((resource) => (resource.autoscalingGroups ?? []).map((asg) => asg.name ?? "")).filter((asgName) => asgName !== ""));
         this.clusterName = cluster.eksCluster.name;
+        this.apiSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.serviceIpv4Cidr = cluster.eksCluster.apply((eksCluster) => eksCluster.kubernetesNetworkConfig).apply((config) => config.serviceIpv4Cidr);
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.registerOutputs({ clusterName: this.clusterName, nodeSecurityGroupId: this.nodeSecurityGroupId });
     }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PublicPort } from "../../config/routeTable";
+import { ANYWHERE_IPV4, type ListenerSources } from "./listenerSources";
 import { DRAIN_TIMINGS } from "../timings";
 
 export interface IngressLoadBalancerArgs {
@@ -10,6 +11,12 @@ export interface IngressLoadBalancerArgs {
     readonly publicPorts: readonly PublicPort[];
     /** The controller's health NodePort: HAProxy's healthz frontend, which never expects PROXY. */
     readonly healthCheck: { readonly nodePort: number };
+    /** Who each listener admits (the NLB's security group): 80/443 anyone, a TCP route's port its allowlist. */
+    readonly listenerSources: readonly ListenerSources[];
+    /** The cluster's NAT addresses, admitted on ports whose route sets `allowNatEgress`. */
+    readonly natPublicIps: pulumi.Input<string[]>;
+    /** How many NAT addresses there are (one rule each, known before they exist). */
+    readonly natGatewayCount: number;
     /** Security group of the nodes; the NLB is admitted into it on exactly the NodePorts. */
     readonly nodeSecurityGroupId: pulumi.Input<string>;
     /** The node group's auto-scaling group, whose instances are the targets. */
@@ -67,15 +74,25 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
             description: "Ingress NLB: the listener ports only; allowlists are enforced per route by HAProxy on the PROXY v2 client address",
             tags: { ...args.tags, Name: `${name}-nlb` },
         }, parent);
-        for (const listener of listeners) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-nlb-in-${listener.listenerPort}`, {
+        const listenerRule = (port: number, suffix: string, cidrIpv4: pulumi.Input<string>, description: string): void => {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-nlb-in-${port}${suffix}`, {
                 securityGroupId: securityGroup.id,
                 ipProtocol: "tcp",
-                fromPort: listener.listenerPort,
-                toPort: listener.listenerPort,
-                cidrIpv4: "0.0.0.0/0",
-                description: `Listener ${listener.name}`,
+                fromPort: port,
+                toPort: port,
+                cidrIpv4,
+                description,
             }, parent);
+        };
+        // Named by port and source, so editing an allowlist touches only the rules of the entries that changed.
+        for (const source of args.listenerSources) {
+            for (const cidr of source.cidrs) {
+                listenerRule(source.port, cidr === ANYWHERE_IPV4 ? "" : `-${cidr.replace(/[./]/g, "-")}`, cidr, `Listener ${source.port} from ${cidr}`);
+            }
+            if (!source.natEgress) continue;
+            for (let index = 0; index < args.natGatewayCount; index++) {
+                listenerRule(source.port, `-nat-${index}`, pulumi.output(args.natPublicIps).apply((ips) => `${ips[index]}/32`), `Listener ${source.port} from the cluster's NAT gateway ${index}`);
+            }
         }
         for (const nodePort of admittedNodePorts) {
             new aws.vpc.SecurityGroupEgressRule(`${name}-nlb-out-${nodePort}`, {

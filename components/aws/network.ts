@@ -24,10 +24,14 @@ export interface NetworkArgs {
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
+    /** The VPC's IPv4 CIDR blocks, where nodes, pods (VPC CNI) and the NLB's private addresses live. */
+    readonly cidrBlocks: pulumi.Output<string[]>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** Public addresses of the NAT gateways (empty for an existing VPC): the cluster's egress addresses. */
     readonly natPublicIps: pulumi.Output<string[]>;
+    /** How many NAT gateways (and addresses) there are, known before they exist. */
+    readonly natGatewayCount: number;
     /** What an internet-facing load balancer needs in the public subnets: the internet gateway and its routes (none for an existing VPC). */
     readonly publicIngress: readonly pulumi.Resource[];
     /** What private subnets need before a node can reach ECR and the EKS API: their NAT routes (none for an existing VPC). */
@@ -37,9 +41,13 @@ export class Network extends pulumi.ComponentResource {
         super("commerce-edge:aws:Network", name, {}, opts);
         if (args.existing) {
             this.vpcId = pulumi.output(args.existing.vpcId);
+            const vpc = aws.ec2.getVpcOutput({ id: args.existing.vpcId }, { parent: this });
+            this.cidrBlocks = pulumi.all([vpc.cidrBlock, vpc.cidrBlockAssociations])
+                .apply(([primary, associations]) => [...new Set([primary, ...associations.map((association) => association.cidrBlock)])]);
             this.publicSubnetIds = pulumi.output([...args.existing.publicSubnetIds]);
             this.privateSubnetIds = pulumi.output([...args.existing.privateSubnetIds]);
             this.natPublicIps = pulumi.output([]);
+            this.natGatewayCount = 0;
             this.publicIngress = [];
             this.privateEgress = [];
             this.registerOutputs({ vpcId: this.vpcId });
@@ -99,9 +107,11 @@ export class Network extends pulumi.ComponentResource {
         });
 
         this.vpcId = vpc.id;
+        this.cidrBlocks = pulumi.output([args.cidr]);
         this.publicSubnetIds = pulumi.all(publicSubnets.map((subnet) => subnet.id));
         this.privateSubnetIds = pulumi.all(privateSubnets.map((subnet) => subnet.id));
         this.natPublicIps = pulumi.all(natGateways.map((nat) => nat.publicIp));
+        this.natGatewayCount = natCount;
         this.publicIngress = publicIngress;
         this.privateEgress = privateEgress;
         this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, natPublicIps: this.natPublicIps });

@@ -15,7 +15,9 @@ import {
     controllerServiceSpec,
 } from "./controllerManifests";
 import { disruptionBudgetSpec } from "../disruptionBudget";
+import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata } from "../security/podSecurity";
 import { INGRESS_CLASS, INGRESS_CONTROLLER } from "./keys";
+import { wafConfigFiles, wafConfigHash, type WafConfigInput } from "./wafConfig";
 import { WAF_LABELS, WAF_NAME, WAF_PORT, wafDeploymentSpec, wafServiceSpec } from "./wafManifests";
 
 export interface IngressControllerArgs {
@@ -33,6 +35,8 @@ export interface IngressControllerArgs {
     readonly wafReplicas: number;
     /** Default `waf-mode` of WAF-enabled paths. @default "deny" */
     readonly wafMode: "deny" | "detect";
+    /** The agent's ModSecurity settings and per-route exclusions (wafConfigInput). */
+    readonly wafConfig: WafConfigInput;
     /** Default certificate: PEM pair (secret Outputs), an existing Secret `namespace/name`, or none (self-signed). */
     readonly defaultCertificate?: { readonly certificate: pulumi.Input<string>; readonly privateKey: pulumi.Input<string> } | { readonly existingSecret: string };
     /** Published in every Ingress's status: the NLB's DNS name. */
@@ -55,24 +59,53 @@ export class IngressController extends pulumi.ComponentResource {
     readonly modsecurityEndpoints: pulumi.Output<string>;
     /** Resources the routes' Ingresses need in place before the controller can admit them. */
     readonly ready: pulumi.Resource[];
+    /** The controller's namespace, which its NetworkPolicies wait for. */
+    readonly namespaceResource: k8s.core.v1.Namespace;
 
     constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:k8s:IngressController", name, {}, opts);
         const options = { parent: this, provider: args.provider };
         const labels = { "app.kubernetes.io/part-of": "commerce-edge", "app.kubernetes.io/managed-by": "pulumi" };
 
+        const certificate = args.defaultCertificate;
+        const defaultCertificate = certificate && "existingSecret" in certificate ? certificate.existingSecret : certificate ? `${CONTROLLER_NAMESPACE}/default-tls` : undefined;
+        const controllerInput = {
+            image: args.image,
+            replicas: args.replicas,
+            publicPorts: args.publicPorts,
+            configMapName: CONTROLLER_NAME,
+            serviceAccountName: CONTROLLER_NAME,
+            production: args.production,
+            ...(defaultCertificate ? { defaultCertificate } : {}),
+        };
+        const wafFiles = wafConfigFiles(args.wafConfig);
+        const wafConfigMapName = `${WAF_NAME}-${wafConfigHash(wafFiles)}`;
+        const wafSpec = wafDeploymentSpec({ image: args.wafImage, replicas: args.wafReplicas, configMapName: wafConfigMapName, configFiles: wafFiles.map((file) => file.name) });
+        // The checksum and publish address do not touch the pod's security fields.
+        const podSecurity = namespacePodSecurity(CONTROLLER_NAMESPACE, [
+            { name: CONTROLLER_NAME, template: plainPodTemplate(CONTROLLER_NAME, controllerDeploymentSpec(controllerInput)) },
+            { name: WAF_NAME, template: plainPodTemplate(WAF_NAME, wafSpec) },
+        ]);
+        const securityMetadata = podSecurityMetadata(podSecurity);
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: {
-                name: CONTROLLER_NAMESPACE,
-                labels: { ...labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
-            },
+            metadata: { name: CONTROLLER_NAMESPACE, ...securityMetadata, labels: { ...labels, ...securityMetadata.labels } },
         }, options);
+        this.namespaceResource = namespace;
         const inNamespace = { ...options, dependsOn: [namespace] };
 
+        // Named after its content: a change creates a new ConfigMap, which changes the pod template
+        // (a rolling update that keeps the old agents until the new ones load the files), and Pulumi
+        // deletes the old one after the Deployment has rolled.
+        const wafConfigMap = new k8s.core.v1.ConfigMap(`${name}-waf-config`, {
+            metadata: { name: wafConfigMapName, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },
+            immutable: true,
+            data: Object.fromEntries(wafFiles.map((file) => [file.name, file.content])),
+        }, inNamespace);
         const wafDeployment = new k8s.apps.v1.Deployment(`${name}-waf`, {
             metadata: { name: WAF_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },
-            spec: wafDeploymentSpec({ image: args.wafImage, replicas: args.wafReplicas }),
-        }, inNamespace);
+            spec: wafSpec,
+        // The spec names the ConfigMap as a plain string (the Pod Security check needs plain data), so wait for it here.
+        }, { ...options, dependsOn: [namespace, wafConfigMap] });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-waf`, {
             metadata: { name: WAF_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },
             spec: disruptionBudgetSpec(WAF_LABELS),
@@ -118,34 +151,18 @@ export class IngressController extends pulumi.ComponentResource {
             data: configData,
         }, inNamespace);
 
-        let defaultCertificate: string | undefined;
-        let defaultCertificateSecret: k8s.core.v1.Secret | undefined;
-        const certificate = args.defaultCertificate;
-        if (certificate && "existingSecret" in certificate) {
-            defaultCertificate = certificate.existingSecret;
-        } else if (certificate) {
-            defaultCertificateSecret = new k8s.core.v1.Secret(`${name}-default-tls`, {
+        const defaultCertificateSecret = certificate && !("existingSecret" in certificate)
+            ? new k8s.core.v1.Secret(`${name}-default-tls`, {
                 metadata: { name: "default-tls", namespace: CONTROLLER_NAMESPACE, labels },
                 type: "kubernetes.io/tls",
                 stringData: { "tls.crt": pulumi.secret(certificate.certificate), "tls.key": pulumi.secret(certificate.privateKey) },
-            }, inNamespace);
-            defaultCertificate = `${CONTROLLER_NAMESPACE}/default-tls`;
-        }
+            }, inNamespace)
+            : undefined;
 
         const checksum = configData.apply((data) => createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16));
         const deployment = new k8s.apps.v1.Deployment(`${name}-controller`, {
             metadata: { name: CONTROLLER_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...CONTROLLER_LABELS } },
-            spec: pulumi.all([checksum, args.publishAddress]).apply(([configChecksum, publishAddress]) => controllerDeploymentSpec({
-                image: args.image,
-                replicas: args.replicas,
-                publicPorts: args.publicPorts,
-                configMapName: CONTROLLER_NAME,
-                serviceAccountName: CONTROLLER_NAME,
-                configChecksum,
-                publishAddress,
-                production: args.production,
-                ...(defaultCertificate ? { defaultCertificate } : {}),
-            })),
+            spec: pulumi.all([checksum, args.publishAddress]).apply(([configChecksum, publishAddress]) => controllerDeploymentSpec({ ...controllerInput, configChecksum, publishAddress })),
         // The certificate Secret first, or the pods start on the self-signed fallback until the next sync.
         }, { ...options, dependsOn: [namespace, configMap, clusterRoleBinding, roleBinding, wafDeployment, ...(defaultCertificateSecret ? [defaultCertificateSecret] : [])] });
 

@@ -38,6 +38,8 @@ export function controllerConfigData(input: ControllerConfigInput): Record<Globa
         [GlobalKey.statsPort]: String(CONTROLLER_PORTS.stats.containerPort),
         [GlobalKey.prometheusPort]: String(CONTROLLER_PORTS.haproxyMetrics.containerPort),
         [GlobalKey.modsecurityEndpoints]: input.modsecurityEndpoints,
+        // Without a verdict in time the request passes: haproxy-ingress v0.16.1 haproxy.tmpl denies only
+        // on txn.modsec.code > 0 (README "Fail-open when the agent is down or slow").
         [GlobalKey.modsecurityTimeoutProcessing]: "1s",
         [IngressKey.wafMode]: input.wafMode,
         [GlobalKey.balanceAlgorithm]: input.balanceAlgorithm,
@@ -139,6 +141,8 @@ export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.
         `--ingress-class=${INGRESS_CLASS}`,
         "--sort-backends",
         "--watch-gateway=false",
+        // /debug/pprof on the healthz port (10254) is on by default (command-line.md "Stats"; options.go).
+        "--profiling=false",
         ...(input.defaultCertificate ? [`--default-ssl-certificate=${input.defaultCertificate}`] : []),
         ...(input.publishAddress ? [`--publish-address=${input.publishAddress}`] : []),
     ];

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { disruptionBudgetSpec } from "../disruptionBudget";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
+import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata, type NamedPodTemplate } from "../security/podSecurity";
 import { httpRouteAnnotations, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
 import { createHash } from "node:crypto";
@@ -49,38 +50,65 @@ function allowlistWithNat(route: HttpRoute | TcpRoute, natPublicIps: pulumi.Inpu
  * when the program deploys one (Cortex, ActiveMQ, additional routes with `workload`).
  */
 export class Routes extends pulumi.ComponentResource {
+    /** The namespaces it creates, by name. */
+    readonly namespaces: ReadonlyMap<string, k8s.core.v1.Namespace>;
+
     constructor(name: string, args: RoutesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:k8s:Routes", name, {}, opts);
         const options = { parent: this, provider: args.provider };
         const table = args.routeTable;
 
-        const namespaces = new Map<string, k8s.core.v1.Namespace>();
-        const namespaceFor = (namespace: string): k8s.core.v1.Namespace => {
-            let resource = namespaces.get(namespace);
-            if (!resource) {
-                resource = new k8s.core.v1.Namespace(`${namespace}-ns`, {
-                    metadata: { name: namespace, labels: { ...MANAGED, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } },
-                }, options);
-                namespaces.set(namespace, resource);
-            }
-            return resource;
+        const workloads = table.http.flatMap((route) => route.workload
+            ? [{
+                route,
+                workload: route.workload,
+                stable: webDeploymentSpec(route.backend.name, route.workload, "stable"),
+                canary: route.workload.canaryImage ? webDeploymentSpec(route.backend.name, route.workload, "canary") : undefined,
+            }]
+            : []);
+        const brokerXml = activemqBrokerXml();
+        const brokerInput = {
+            image: args.activemq.image,
+            configMapName: "activemq-config",
+            credentialsSecretName: "activemq-credentials",
+            configChecksum: createHash("sha256").update(brokerXml).digest("hex").slice(0, 16),
         };
+        // The credentials' version does not touch the pod's security fields.
+        const brokerSpec = activemqStatefulSetSpec({ ...brokerInput, credentialsVersion: "" });
+
+        // Each namespace's Pod Security level comes from the pods it runs.
+        const podsByNamespace = new Map<string, NamedPodTemplate[]>();
+        const addPods = (namespace: string, name: string, spec: { template: unknown }): void => {
+            podsByNamespace.set(namespace, [...(podsByNamespace.get(namespace) ?? []), { name, template: plainPodTemplate(name, spec) }]);
+        };
+        for (const { route, stable, canary } of workloads) {
+            addPods(route.namespace, route.backend.name, stable);
+            if (canary) addPods(route.namespace, `${route.backend.name}-canary`, canary);
+        }
+        addPods(ACTIVEMQ.namespace, ACTIVEMQ.serviceName, brokerSpec);
+        const namespaces = new Map([...podsByNamespace].map(([namespace, pods]) => {
+            const securityMetadata = podSecurityMetadata(namespacePodSecurity(namespace, pods));
+            return [namespace, new k8s.core.v1.Namespace(`${namespace}-ns`, {
+                metadata: { name: namespace, ...securityMetadata, labels: { ...MANAGED, ...securityMetadata.labels } },
+            }, options)] as const;
+        }));
+        this.namespaces = namespaces;
+        const namespaceFor = (namespace: string): k8s.core.v1.Namespace => namespaces.get(namespace)!;
 
         const backends = new Map<string, pulumi.Resource[]>();
-        for (const route of table.http) {
-            if (!route.workload) continue;
+        for (const { route, workload, stable, canary } of workloads) {
             const namespace = namespaceFor(route.namespace);
             const inNamespace = { ...options, dependsOn: [namespace] };
             const metadata = { name: route.backend.name, namespace: route.namespace, labels: { ...MANAGED, ...appLabels(route.backend.name) } };
-            const deployment = new k8s.apps.v1.Deployment(`${route.name}-deployment`, { metadata, spec: webDeploymentSpec(route.backend.name, route.workload, "stable") }, inNamespace);
-            if (route.workload.canaryImage) {
+            const deployment = new k8s.apps.v1.Deployment(`${route.name}-deployment`, { metadata, spec: stable }, inNamespace);
+            if (canary) {
                 new k8s.apps.v1.Deployment(`${route.name}-canary`, {
                     metadata: { ...metadata, name: `${route.backend.name}-canary` },
-                    spec: webDeploymentSpec(route.backend.name, route.workload, "canary"),
+                    spec: canary,
                 }, inNamespace);
             }
             const service = new k8s.core.v1.Service(`${route.name}-service`, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
-            if (route.workload.replicas >= 2) {
+            if (workload.replicas >= 2) {
                 new k8s.policy.v1.PodDisruptionBudget(`${route.name}-pdb`, {
                     metadata,
                     spec: disruptionBudgetSpec(appLabels(route.backend.name)),
@@ -106,7 +134,6 @@ export class Routes extends pulumi.ComponentResource {
                 "groups.properties": realm.apply((files) => files["groups.properties"]),
             },
         }, inActivemq);
-        const brokerXml = activemqBrokerXml();
         const brokerConfig = new k8s.core.v1.ConfigMap("activemq-config", {
             metadata: { name: "activemq-config", namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             data: { "activemq.xml": brokerXml },
@@ -132,13 +159,7 @@ export class Routes extends pulumi.ComponentResource {
         }, inActivemq);
         const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
-            spec: activemqStatefulSetSpec({
-                image: args.activemq.image,
-                configMapName: "activemq-config",
-                credentialsSecretName: "activemq-credentials",
-                configChecksum: createHash("sha256").update(brokerXml).digest("hex").slice(0, 16),
-                credentialsVersion: credentials.metadata.apply((metadata) => metadata.resourceVersion ?? ""),
-            }),
+            spec: activemqStatefulSetSpec({ ...brokerInput, credentialsVersion: credentials.metadata.apply((metadata) => metadata.resourceVersion ?? "") }),
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
         }, { ...options, dependsOn: [activemqNamespace, credentials, brokerConfig, claim, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { ACTIVEMQ, type WorkloadSpec } from "../../config/routeTable";
+import type { EnvFromConfig, EnvVarConfig } from "../../config/schema";
 import { CANARY_TRACK, STABLE_TRACK, TRACK_LABEL } from "./annotations";
 
 /** Pure builders of the workloads behind routes: web Deployments, their Services, and ActiveMQ. */
@@ -21,7 +22,7 @@ const RESTRICTED_CONTAINER = {
  */
 export function webDeploymentSpec(name: string, workload: WorkloadSpec, track: "stable" | "canary"): k8s.types.input.apps.v1.DeploymentSpec {
     const selector = { ...appLabels(name), [TRACK_LABEL]: track === "stable" ? STABLE_TRACK : CANARY_TRACK };
-    const probe = { httpGet: { path: workload.healthPath, port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
+    const probe = (path: string) => ({ httpGet: { path, port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
     return {
         replicas: track === "stable" ? workload.replicas : 1,
         revisionHistoryLimit: 5,
@@ -41,14 +42,30 @@ export function webDeploymentSpec(name: string, workload: WorkloadSpec, track: "
                     image: track === "stable" ? workload.image : (workload.canaryImage ?? workload.image),
                     imagePullPolicy: "IfNotPresent",
                     ports: [{ name: "http", containerPort: workload.containerPort, protocol: "TCP" }],
-                    readinessProbe: { ...probe, initialDelaySeconds: 10 },
-                    livenessProbe: { ...probe, initialDelaySeconds: 120 },
+                    ...(workload.env.length > 0 ? { env: workload.env.map(containerEnvVar) } : {}),
+                    ...(workload.envFrom.length > 0 ? { envFrom: workload.envFrom.map(containerEnvFrom) } : {}),
+                    readinessProbe: { ...probe(workload.readinessPath), initialDelaySeconds: 10 },
+                    livenessProbe: { ...probe(workload.livenessPath), initialDelaySeconds: 120 },
                     resources: { requests: { cpu: workload.cpu, memory: workload.memory }, limits: { memory: workload.memory } },
                     securityContext: RESTRICTED_CONTAINER,
                 }],
             },
         },
     };
+}
+
+/** A config env entry as the container's `env` item: a value, or a reference to a ConfigMap or Secret key. */
+export function containerEnvVar(variable: EnvVarConfig): k8s.types.input.core.v1.EnvVar {
+    if (variable.configMapKeyRef) return { name: variable.name, valueFrom: { configMapKeyRef: { ...variable.configMapKeyRef } } };
+    if (variable.secretKeyRef) return { name: variable.name, valueFrom: { secretKeyRef: { ...variable.secretKeyRef } } };
+    if (variable.value !== undefined) return { name: variable.name, value: variable.value };
+    throw new Error(`env ${variable.name} has neither a value nor a reference`);
+}
+
+export function containerEnvFrom(source: EnvFromConfig): k8s.types.input.core.v1.EnvFromSource {
+    if (source.secret) return { secretRef: { name: source.secret } };
+    if (source.configMap) return { configMapRef: { name: source.configMap } };
+    throw new Error("an envFrom entry names neither a ConfigMap nor a Secret");
 }
 
 export function webServiceSpec(name: string, port: number): k8s.types.input.core.v1.ServiceSpec {
