@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { clock } from "./config/clock";
+import { kubernetesVersionWarnings } from "./config/kubernetesVersion";
 import { checkAccount } from "./config/preflight";
 import { readStackConfig } from "./config/read";
 import { CONTROLLER_PORTS } from "./config/routeTable";
@@ -21,6 +23,7 @@ import { apiServerServiceAddress } from "./components/security/networkPolicyMani
  */
 export = async () => {
     const model = readStackConfig();
+    for (const warning of kubernetesVersionWarnings(model.cluster, clock.today())) void pulumi.log.warn(warning);
     protectProductionState(model.isProduction);
     const table = model.routeTable;
     const name = `edge-${model.stack}`;
@@ -30,6 +33,7 @@ export = async () => {
     const network = new Network(name, {
         cidr: model.network.cidr,
         availabilityZoneNames: account.availabilityZones.slice(0, model.network.availabilityZones),
+        subnetLayout: model.network.subnetLayout,
         natGateways: model.network.natGateways,
         clusterName: name,
         ...(model.network.existing ? { existing: model.network.existing } : {}),
@@ -97,6 +101,7 @@ export = async () => {
 
     const routes = new Routes(name, {
         provider: cluster.provider,
+        claimProvider: cluster.claimProvider,
         routeTable: table,
         natPublicIps: network.natPublicIps,
         storageReady: cluster.storageReady,

@@ -1,6 +1,7 @@
 import { recordName } from "../components/aws/dns";
 import { listenerPlan, nodePortsToAdmit } from "../components/aws/loadBalancer";
 import { CONTROLLER_NAMESPACE } from "../components/haproxy/controllerManifests";
+import { roleKey } from "../components/aws/accessEntries";
 import { httpRouteAnnotations, renderAllowlist, tcpRouteAnnotations } from "../components/routes/annotations";
 import { routeResources, sharedResources } from "../components/routes/names";
 import { blockOfCidr, ipv4Reach, worldOpenFamilies } from "./addressSet";
@@ -9,7 +10,6 @@ import {
     instanceTypeProblem,
     NLB_LISTENERS_MAX,
     NLB_TARGETS_MAX_CROSS_ZONE,
-    roleIdentity,
     SECURITY_GROUP_RULES_DEFAULT_MAX,
 } from "./awsFacts";
 import { dns1035LabelProblem, pathElements } from "./kubernetesValues";
@@ -314,7 +314,7 @@ export function clusterAcceptorProblems(config: StackConfig): ConfigProblem[] {
     const roles = new Map<string, string>();
     config.cluster.adminRoleArns.forEach((arn, index) => {
         const key = `cluster.adminRoleArns[${index}]`;
-        const first = claim(roles, roleIdentity(arn) ?? arn, key);
+        const first = claim(roles, roleKey(arn) ?? arn, key);
         if (first) problems.push({ key, message: `is the same role as ${first} (one access entry per principal: a second one fails with ResourceInUseException)` });
     });
     return problems;

@@ -62,9 +62,3 @@ export function instanceTypeProblem(instanceType: string): string | undefined {
     if (family === "mac") return `is ${instanceType}, a Mac (dedicated host) type, which EKS managed node groups cannot use`;
     return undefined;
 }
-
-/** Account and role name of an IAM role ARN; the path is left out, as IAM role names are unique per account. */
-export function roleIdentity(arn: string): string | undefined {
-    const match = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
-    return match ? `${match[1]}:${match[2]}` : undefined;
-}

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { SubnetLayoutKind } from "../components/aws/subnetLayout";
 import { crsVersionOfImage } from "../components/haproxy/wafConfig";
 import { CORTEX, type RouteTable } from "./routeTable";
 import type { Environment, StackConfig } from "./schema";
@@ -12,6 +13,7 @@ export interface EdgeModel {
     readonly network: {
         readonly cidr: string;
         readonly availabilityZones: number;
+        readonly subnetLayout: SubnetLayoutKind;
         readonly natGateways: "single" | "perAz";
         readonly existing?: { readonly vpcId: string; readonly publicSubnetIds: readonly string[]; readonly privateSubnetIds: readonly string[] };
     };
@@ -69,6 +71,7 @@ export function buildModel(config: StackConfig, routeTable: RouteTable, project:
         network: {
             cidr: config.network.cidr,
             availabilityZones: config.network.availabilityZones,
+            subnetLayout: config.network.subnetLayout,
             natGateways: natGatewayMode(config),
             ...(config.network.existing ? { existing: config.network.existing } : {}),
         },

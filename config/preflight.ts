@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { roleIdentity } from "./awsFacts";
+import { roleKey } from "../components/aws/accessEntries";
 import { formatProblems, type ConfigProblem } from "./messages";
 import type { EdgeModel } from "./model";
 import { ConfigError } from "./read";
@@ -12,10 +12,12 @@ export interface AccountFacts {
     /** The IAM role behind the credentials running this update; absent for an IAM user. */
     readonly callerRoleArn?: string;
     readonly eksClusterNames: readonly string[];
+    /** The Kubernetes version of this stack's cluster, when it exists already. */
+    readonly clusterVersion?: string;
 }
 
 /** Reads the facts through the AWS provider's data sources (read-only calls). */
-async function readAccountFacts(): Promise<AccountFacts> {
+async function readAccountFacts(clusterName: string): Promise<AccountFacts> {
     const [zones, identity, clusters, region] = await Promise.all([
         aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
         aws.getCallerIdentity({}),
@@ -24,11 +26,13 @@ async function readAccountFacts(): Promise<AccountFacts> {
     ]);
     // An assumed-role session resolves to its role; for anything else issuerArn is the caller itself.
     const session = await aws.iam.getSessionContext({ arn: identity.arn });
+    const cluster = clusters.names.includes(clusterName) ? await aws.eks.getCluster({ name: clusterName }) : undefined;
     return {
         region: region.region,
         availabilityZones: zones.names,
-        ...(roleIdentity(session.issuerArn) ? { callerRoleArn: session.issuerArn } : {}),
+        ...(roleKey(session.issuerArn) ? { callerRoleArn: session.issuerArn } : {}),
         eksClusterNames: clusters.names,
+        ...(cluster ? { clusterVersion: cluster.version } : {}),
     };
 }
 
@@ -44,22 +48,41 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
     if (!model.network.existing && model.network.availabilityZones > zones) {
         problems.push({ key: "network.availabilityZones", message: `is ${model.network.availabilityZones}, but ${facts.region} has ${zones} available zones (at most ${zones})` });
     }
-    const caller = facts.callerRoleArn ? roleIdentity(facts.callerRoleArn) : undefined;
+    const caller = facts.callerRoleArn ? roleKey(facts.callerRoleArn) : undefined;
     if (caller && !facts.eksClusterNames.includes(clusterName)) {
         model.cluster.adminRoleArns.forEach((arn, index) => {
-            if (roleIdentity(arn) !== caller) return;
+            if (roleKey(arn) !== caller) return;
             problems.push({
                 key: `cluster.adminRoleArns[${index}]`,
                 message: `is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other admins)`,
             });
         });
     }
+    problems.push(...versionStepProblems(model.cluster.kubernetesVersion, facts.clusterVersion));
     return problems;
+}
+
+const minorOf = (version: string): number => Number(version.split(".")[1]);
+
+/**
+ * A live control plane moves one minor version per update and never back (EKS User Guide, "Update existing cluster to
+ * new Kubernetes version": "you can update only one minor version at a time"; UpdateClusterVersion refuses the rest).
+ */
+function versionStepProblems(wanted: string, running: string | undefined): ConfigProblem[] {
+    if (running === undefined || running === wanted) return [];
+    const key = "cluster.kubernetesVersion";
+    if (minorOf(wanted) < minorOf(running)) {
+        return [{ key, message: `is ${wanted}, but the cluster runs ${running} (EKS does not downgrade a control plane: ${running} or the next minor version)` }];
+    }
+    if (minorOf(wanted) > minorOf(running) + 1) {
+        return [{ key, message: `is ${wanted}, but the cluster runs ${running} (EKS upgrades one minor version per update: 1.${minorOf(running) + 1} first)` }];
+    }
+    return [];
 }
 
 /** Reads the account and throws one ConfigError listing every mismatch; call before registering anything. */
 export async function checkAccount(model: EdgeModel, clusterName: string): Promise<AccountFacts> {
-    const facts = await readAccountFacts();
+    const facts = await readAccountFacts(clusterName);
     const problems = accountProblems(model, clusterName, facts);
     if (problems.length > 0) throw new ConfigError(model.stack, formatProblems(problems));
     return facts;

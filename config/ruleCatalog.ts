@@ -188,7 +188,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "network-layout",
-        checks: "`network.cidr` an IPv4 /16 to /24 that fits the subnets of every zone",
+        checks: "`network.cidr` an IPv4 /16 to /24 that fits the subnets of every zone; at most 3 zones with the zone-indexed layout (it reserves every zone's subnets up front)",
         why: "AWS takes VPC blocks from /16 to /28 and subnets of at least /28",
         source: "[Amazon VPC CIDR blocks](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html)",
     },
@@ -225,9 +225,9 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "activemq-passwords",
-        checks: "ActiveMQ passwords: at least 12 characters the image's entrypoint can take",
-        why: "The entrypoint substitutes them with sed; `/` or `&` leave the default credentials",
-        source: "config/rules.ts (apache/activemq image entrypoint.sh)",
+        checks: "ActiveMQ passwords: at least 12 characters, printable ASCII",
+        why: "The broker reads them from realm files the program writes (never through the entrypoint's sed); the console's HTTP Basic login has no agreed encoding for other characters",
+        source: "[RFC 7617 (charset)](https://www.rfc-editor.org/rfc/rfc7617#section-2.1); components/routes/workloadManifests.ts (activemqRealmFiles)",
     },
     {
         id: "yaml-number-text",

@@ -1,7 +1,9 @@
 import { parseCidr } from "./cidr";
 import { inboundRuleCount, listenerSources, SECURITY_GROUP_INBOUND_RULES } from "../components/aws/listenerSources";
-import { subnetLayoutProblem } from "../components/aws/subnetLayout";
+import { MAX_INDEXED_ZONES, subnetLayoutProblem } from "../components/aws/subnetLayout";
 import { crsVersionOfImage } from "../components/haproxy/wafConfig";
+import { clock } from "./clock";
+import { kubernetesVersionProblems } from "./kubernetesVersion";
 import { natGatewayCount } from "./model";
 import { ENDPOINT_CIDRS_KEY, worldOpenProblems } from "./acceptorRules";
 import type { ConfigProblem } from "./messages";
@@ -16,6 +18,7 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
     return [
         ...networkProblems(config),
         ...clusterProblems(config),
+        ...kubernetesVersionProblems(config.cluster, clock.today()),
         ...replicaProblems(config),
         ...hostProblems(config, table),
         ...routeShapeProblems(config),
@@ -45,7 +48,15 @@ function networkProblems(config: StackConfig): ConfigProblem[] {
     if (parsed.ok && (parsed.cidr.family !== "ipv4" || parsed.cidr.prefixLength < 16 || parsed.cidr.prefixLength > 24)) {
         return [{ key: "network.cidr", message: `is ${config.network.cidr} (an IPv4 block from /16 to /24, as a VPC allows)` }];
     }
-    const layoutProblem = config.network.existing ? undefined : subnetLayoutProblem(config.network.cidr, config.network.availabilityZones);
+    const { availabilityZones, subnetLayout } = config.network;
+    if (config.network.existing) return [];
+    if (subnetLayout === "zoneIndexed" && availabilityZones > MAX_INDEXED_ZONES) {
+        return [{
+            key: "network.availabilityZones",
+            message: `is ${availabilityZones} (at most ${MAX_INDEXED_ZONES} with network.subnetLayout zoneIndexed, which reserves every zone's subnets up front so that adding a zone never moves the others)`,
+        }];
+    }
+    const layoutProblem = subnetLayoutProblem(config.network.cidr, availabilityZones, subnetLayout);
     return layoutProblem ? [{ key: "network.cidr", message: `${layoutProblem} (a larger block or fewer AZs)` }] : [];
 }
 
@@ -85,13 +96,17 @@ function hostProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
 /** Namespaces a route's workload may not be created in. */
 const RESERVED_NAMESPACES = ["ingress-controller", "activemq", "cortex", "kube-system", "kube-public", "kube-node-lease", "default"];
 
-/** The ActiveMQ image's entrypoint substitutes passwords into sed expressions (apache/activemq entrypoint.sh). */
-const SED_SAFE_PASSWORD = /^[A-Za-z0-9._~+=@%^-]+$/;
+/**
+ * The broker reads its passwords from a properties file the program escapes, so any character survives there. The
+ * console's HTTP Basic login has no agreed encoding (RFC 7617 §2.1: implementations use ISO-8859-1 or UTF-8, and the
+ * image's jetty.xml negotiates none), so only ASCII passwords match from every browser.
+ */
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 function passwordProblems(config: StackConfig): ConfigProblem[] {
     return (["activemqAdminPassword", "activemqBrokerPassword"] as const)
-        .filter((key) => !SED_SAFE_PASSWORD.test(config[key]))
-        .map((key) => ({ key, message: "has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)" }));
+        .filter((key) => !PRINTABLE_ASCII.test(config[key]))
+        .map((key) => ({ key, message: "has a character outside printable ASCII (letters, digits, space and ASCII punctuation: the console's login matches nothing else)" }));
 }
 
 /** The ActiveMQ console administers the broker: never open to the world, in any tier. */

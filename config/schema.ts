@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { DEFAULT_KUBERNETES_VERSION } from "../components/aws/eksVersions";
+import { SUBNET_LAYOUTS } from "../components/aws/subnetLayout";
 import { AGENT_METHODS, CRS_VERSION, DEFAULT_ALLOWED_METHODS, EXCLUDABLE_RULE_IDS } from "../components/haproxy/wafConfig";
 import { cidrProblem } from "./cidr";
 import { haproxyTimeoutProblem, rewriteTargetProblem } from "./haproxyValues";
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, ingressPathProblem, quantityProblem } from "./kubernetesValues";
+import { UPGRADE_POLICIES } from "./kubernetesVersion";
 
 /**
  * The stack config schema: one key of the `commerce-edge:` namespace per top-level property.
@@ -270,7 +273,8 @@ export const stackConfigSchema = z.strictObject({
     network: z
         .strictObject({
             cidr: cidr.default("10.0.0.0/16").describe("IPv4 CIDR of the VPC (/16 to /24)."),
-            availabilityZones: z.number().int().min(2).max(6).default(3).describe("Availability zones to spread subnets over (2-6)."),
+            availabilityZones: z.number().int().min(2).max(6).default(3).describe("Availability zones to spread subnets over (2-6; at most 3 with the zoneIndexed subnet layout)."),
+            subnetLayout: z.enum(SUBNET_LAYOUTS).default("zoneIndexed").describe("zoneIndexed: a zone's subnets depend only on network.cidr and the zone's index, so adding a zone only adds subnets. legacy: the layout of stacks created before, sized by the zone count (changing availabilityZones re-carves every subnet)."),
             natGateways: z.enum(["single", "perAz"]).optional().describe("One shared NAT gateway or one per AZ. Default: perAz in production, single elsewhere."),
             existing: z
                 .strictObject({
@@ -285,14 +289,15 @@ export const stackConfigSchema = z.strictObject({
         .describe("The VPC: created, or an existing one."),
     cluster: z
         .strictObject({
-            kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: "is not a Kubernetes minor version (e.g. 1.33)" }).default("1.33").describe("EKS Kubernetes version."),
+            kubernetesVersion: z.string().regex(/^1\.[0-9]{2}$/, { message: `is not a Kubernetes minor version (e.g. ${DEFAULT_KUBERNETES_VERSION})` }).default(DEFAULT_KUBERNETES_VERSION).describe("EKS Kubernetes version: one known to the program's release calendar, with pinned add-ons; change it one minor version per update (README \"Upgrades\")."),
+            upgradePolicy: z.enum(UPGRADE_POLICIES).default("EXTENDED").describe("EKS upgrade policy at the end of standard support: EXTENDED stays on the version at the extended-support price, STANDARD lets EKS upgrade the control plane itself."),
             nodeInstanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "is not an EC2 instance type (e.g. m6i.large)" })).min(1).default(["m6i.large"]).describe("Instance types of the managed node group."),
             nodeMinSize: z.number().int().min(2).max(100).default(2).describe("Minimum nodes (at least 2, spread over AZs)."),
             nodeDesiredSize: z.number().int().min(2).max(100).default(3).describe("Desired nodes."),
             nodeMaxSize: z.number().int().min(2).max(100).default(6).describe("Maximum nodes."),
             nodeDiskSizeGiB: z.number().int().min(20).max(1000).default(50).describe("Root volume size of each node (GiB, gp3, encrypted)."),
             endpointPublicAccessCidrs: z.array(cidr).default([]).describe("CIDRs that may reach the public API endpoint; empty = private endpoint only."),
-            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" })).default([]).describe("IAM roles granted cluster-admin through EKS access entries, besides the role that creates the cluster (EKS makes that one admin itself; listing it fails the first update)."),
+            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/(?:.*\/)?[\w+=,.@-]+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" })).default([]).describe("IAM roles granted cluster-admin through EKS access entries, besides the role that creates the cluster (EKS makes that one admin itself; listing it fails the first update)."),
             logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch Logs accepts)."),
         })
         .prefault({})
@@ -371,7 +376,7 @@ export const stackConfigSchema = z.strictObject({
                     consoleHost: hostname.describe("Hostname of the ActiveMQ web console (HTTP route to port 8161)."),
                     openwirePort: port.min(1024).default(61616).describe("Public OpenWire TCP port."),
                     image: image.default("apache/activemq-classic:6.1.7").describe("Apache ActiveMQ Classic image."),
-                    storageGiB: z.number().int().min(1).max(16384).default(20).describe("KahaDB volume size (gp3)."),
+                    storageGiB: z.number().int().min(1).max(16384).default(20).describe("KahaDB volume size (gp3). Growing it expands the volume in place; the API server refuses shrinking."),
                     allowlist: allowlist.describe("CIDRs admitted to OpenWire."),
                     consoleAllowlist: allowlist.describe("CIDRs admitted to the web console (keep it narrower than allowlist)."),
                     allowNatEgress,

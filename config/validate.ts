@@ -70,8 +70,8 @@ function namespaceProblems(otherKeys: readonly string[]): ConfigProblem[] {
 
 /** The rules on a secret's value, reported when the value cannot be read. */
 const SECRET_VALUE_RULES: Readonly<Record<SecretKey, string | undefined>> = {
-    activemqAdminPassword: "at least 12 characters, only characters the ActiveMQ image can take",
-    activemqBrokerPassword: "at least 12 characters, only characters the ActiveMQ image can take",
+    activemqAdminPassword: "at least 12 characters, printable ASCII",
+    activemqBrokerPassword: "at least 12 characters, printable ASCII",
     tlsCertificate: undefined,
     tlsPrivateKey: undefined,
 };

@@ -50,6 +50,9 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     // devsu log: managed node group 1m20s; pulumi/pulumi-eks#633: new nodes "join the group/cluster within about 3 minutes".
     "aws:eks/nodeGroup:NodeGroup": 120,
     "eks:index:ManagedNodeGroup": 120,
+    // Access entries and their policy associations: one EKS API call each, without a waiter (like the target groups below).
+    "aws:eks/accessEntry:AccessEntry": 2,
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": 2,
     // aws-ia/terraform-aws-eks-blueprints-addons#390: add-ons ACTIVE after 9-36 s once nodes run their pods;
     // hashicorp/terraform-provider-aws#27591: 15-20 min (timeout) when they cannot, hence created after the nodes.
     "aws:eks/addon:Addon": 60,
@@ -81,6 +84,8 @@ export const CREATION_SECONDS: Readonly<Record<string, number>> = {
     "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": 1,
     "kubernetes:policy/v1:PodDisruptionBudget": 1,
     "kubernetes:storage.k8s.io/v1:StorageClass": 1,
+    // ActiveMQ's claim carries pulumi.com/skipAwait (the StatefulSet's rollout waits for the volume): one API call.
+    "kubernetes:core/v1:PersistentVolumeClaim": 1,
     "kubernetes:networking.k8s.io/v1:IngressClass": 1,
     "kubernetes:networking.k8s.io/v1:NetworkPolicy": 1,
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": 1,

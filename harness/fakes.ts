@@ -39,6 +39,8 @@ type Inputs = Record<string, unknown>;
 function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
     const metadata = { ...((inputs.metadata as Inputs | undefined) ?? {}) };
     metadata.name ??= args.name;
+    // Stands in for the API server's resourceVersion, which changes with every write: here, with the inputs.
+    metadata.resourceVersion = String(parseInt(digest(JSON.stringify(inputs), 8), 16));
     const state: Inputs = { ...inputs, metadata };
     if (args.type === "kubernetes:core/v1:Service") {
         const spec = { ...((inputs.spec as Inputs | undefined) ?? {}) };
@@ -49,7 +51,7 @@ function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
 }
 
 /** `physicalName` is the `name` input when given; pulumi-eks auto-names `<name>-eksCluster-<random>` otherwise. */
-function eksClusterState(name: string, physicalName: string | undefined, region: string): Inputs {
+function eksClusterState(name: string, physicalName: string | undefined, version: string, region: string): Inputs {
     const clusterName = physicalName ?? `${name}-eksCluster-${digest(name, 7)}`;
     const endpoint = `https://${digest(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
     const kubeconfig = {
@@ -68,7 +70,7 @@ function eksClusterState(name: string, physicalName: string | undefined, region:
             name: clusterName,
             arn: `arn:aws:eks:${region}:${FAKE_ACCOUNT_ID}:cluster/${clusterName}`,
             endpoint,
-            version: "1.33",
+            version,
             vpcConfig: { clusterSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${name}-cluster`) },
             // Unset, EKS assigns 10.100.0.0/16 or 172.20.0.0/16 (EKS API reference, KubernetesNetworkConfigRequest).
             kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16" },
@@ -91,7 +93,7 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
     if (args.type.startsWith("kubernetes:")) return { id: `${id}`, state: kubernetesState(args, inputs) };
     switch (args.type) {
         case "eks:index:Cluster":
-            return { id, state: { ...inputs, ...eksClusterState(args.name, typeof inputs.name === "string" ? inputs.name : undefined, region) } };
+            return { id, state: { ...inputs, ...eksClusterState(args.name, typeof inputs.name === "string" ? inputs.name : undefined, String(inputs.version), region) } };
         case "eks:index:ManagedNodeGroup":
             return {
                 id,
@@ -151,6 +153,8 @@ export function fakeInvokeResult(token: string, inputs: Inputs, region: string):
             };
         case "aws:eks/getClusters:getClusters":
             return { names: [], region, id: region };
+        case "aws:eks/getCluster:getCluster":
+            throw new Error(`the offline account has no EKS cluster ${String(inputs.name)} (getClusters lists none)`);
         case "aws:index/getRegion:getRegion":
             return { name: region, region, id: region };
         case "aws:index/getPartition:getPartition":

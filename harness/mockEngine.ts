@@ -23,6 +23,8 @@ export interface RecordedResource {
     readonly inputs: Readonly<Record<string, unknown>>;
     /** Dotted paths of inputs that were secret. */
     readonly secretPaths: readonly string[];
+    /** URNs this resource was known by before (`aliases`): Pulumi moves their state to it instead of replacing. */
+    readonly aliases: readonly string[];
     /** The `protect` option after the stack's transforms; present only when true. */
     readonly protect?: true;
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
@@ -36,6 +38,8 @@ export interface ProgramRun {
     readonly secretOutputs: readonly string[];
     /** Milliseconds from the call until the first resource registration. */
     readonly msToFirstRegistration: number;
+    /** What the program logged with `pulumi.log.warn`, in order. */
+    readonly warnings: readonly string[];
 }
 
 export interface RunOptions {
@@ -59,6 +63,7 @@ export class ProgramFailure extends Error {
     }
 }
 
+const WARNING_PREFIX = "warning: [runtime] ";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -103,7 +108,15 @@ export function normalise(value: unknown, path: string, secretPaths: string[]): 
     return { clean: value, raw: value };
 }
 
+interface AliasSpec {
+    getName(): string;
+    getType(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
+
 interface RegisterRequest {
+    getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
     getType(): string;
     getName(): string;
     getParent(): string;
@@ -120,7 +133,29 @@ interface RegisterResponse {
 
 type Monitor = {
     registerResource(request: RegisterRequest, callback: (error: unknown, response?: RegisterResponse) => void): void;
+    newUrn(parent: string, type: string, name: string): string;
 };
+
+/**
+ * The URN the engine gives a resource: its type qualified by the parent's whole qualified type, so a grandchild
+ * reads `Component$Child$Grandchild` (urn.New in pulumi/pulumi sdk/go/common/resource/urn/urn.go). The SDK's mock
+ * monitor keeps only the parent's last type, which would give grandchildren URNs no real stack has.
+ */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+    const parentType = parent === "" ? "" : (parent.split("::")[2] ?? "");
+    const qualified = parentType === "" || parentType === "pulumi:pulumi:Stack" ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** An alias as the engine resolves it: a URN given as is, or one built from a spec and the resource's own type, name and parent. */
+function aliasUrn(alias: { getUrn(): string; getSpec(): AliasSpec | undefined }, request: RegisterRequest, stack: string, project: string): string {
+    const spec = alias.getSpec();
+    if (!spec) return alias.getUrn();
+    const type = spec.getType() || request.getType();
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
+    const parentTypes = parent ? `${parent.split("::")[2] ?? ""}$` : "";
+    return `urn:pulumi:${stack}::${project}::${parentTypes}${type}::${spec.getName() || request.getName()}`;
+}
 
 async function settle(pending: () => number): Promise<void> {
     const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
@@ -171,6 +206,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     pulumi.runtime.setAllConfig({ ...options.config }, [...(options.secretKeys ?? [])]);
 
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    monitor.newUrn = (parent, type, name) => engineUrn(options.stack, options.project, parent, type, name);
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (request, callback) => {
         firstRegistration ??= performance.now();
@@ -203,6 +239,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     inputs: inputs.clean as Record<string, unknown>,
                     rawInputs: inputs.raw as Record<string, unknown>,
                     secretPaths,
+                    aliases: request.getAliasesList().map((alias) => aliasUrn(alias, request, options.stack, options.project)),
                     ...(opts.protect === true ? { protect: true as const } : {}),
                 });
             }, (transformError: unknown) => {
@@ -211,6 +248,15 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
             });
             callback(error, response);
         });
+    };
+
+    // Without an engine the SDK writes pulumi.log.warn to console.warn with this prefix (@pulumi/pulumi log/index.js).
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...parts: unknown[]): void => {
+        const text = parts.map(String).join(" ");
+        if (text.startsWith(WARNING_PREFIX)) warnings.push(text.slice(WARNING_PREFIX.length));
+        else consoleWarn(...parts);
     };
 
     const onRejection = (reason: unknown): void => {
@@ -230,11 +276,13 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                 outputs,
                 secretOutputs,
                 msToFirstRegistration: (firstRegistration ?? performance.now()) - started,
+                warnings,
             };
         } catch (error) {
             throw new ProgramFailure(error, resources);
         }
     } finally {
         process.off("unhandledRejection", onRejection);
+        console.warn = consoleWarn;
     }
 }

@@ -25,6 +25,7 @@ function resourcesDocument(plan: Plan): unknown[] {
         custom: resource.custom,
         ...(resource.protect ? { protect: true } : {}),
         dependencies: resource.dependencies,
+        ...(resource.aliases.length > 0 ? { aliases: resource.aliases } : {}),
         inputs: resource.inputs,
     }));
 }
@@ -41,6 +42,7 @@ function summary(plan: Plan): string {
         ...Object.entries(plan.run.outputs).map(([key, value]) => `  ${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`),
         ...(plan.placeholders.length > 0 ? [`Secrets not readable offline, planned with marked placeholders: ${plan.placeholders.join(", ")}`] : []),
         ...(plan.notices.length > 0 ? ["Notices (not checked offline, or example values to replace):", ...plan.notices.map((notice) => `  ${notice}`)] : []),
+        ...plan.run.warnings.map((warning) => `warning: ${warning}`),
     ].join("\n");
 }
 

@@ -404,7 +404,7 @@ const validCases: ValidCase[] = [
     { name: "an IPv4 block written IPv4-mapped", mutate: (v) => { v.routes.cortex.allowlist = ["::ffff:198.51.100.0/120"]; } },
     { name: "a production stack named prod-eu, its certificate an existing Secret", stack: "prod-eu", mutate: (v) => { v.environment = "production"; v.ingress = { defaultCertificateSecret: "ingress-controller/tls", replicas: 3 }; } },
     { name: "Intel flex and AMD instance types in us-east-1", other: { "aws:region": "us-east-1" }, mutate: (v) => { v.cluster = { nodeInstanceTypes: ["m7i-flex.large", "m6a.large"] }; } },
-    { name: "a quoted Kubernetes version", mutate: (v) => { v.cluster = { kubernetesVersion: "1.30" }; } },
+    { name: "a quoted Kubernetes version", mutate: (v) => { v.cluster = { kubernetesVersion: "1.35" }; } },
 ];
 
 describe("configs that stay valid", () => {
@@ -443,11 +443,11 @@ describe("notices", () => {
     });
 
     it("says the value rules of an unreadable secret were not checked, instead of passing or failing them [rule offline-secrets]", () => {
-        const values = valuesOf((v) => { v.activemqAdminPassword = "offline-placeholder-for-activemqAdminPassword/with a slash"; });
+        const values = valuesOf((v) => { v.activemqAdminPassword = "offline-placeholder-for-activemqAdminPassword-wïth-ümlauts"; });
         const result = validateStackConfig(raw(values, NEUTRAL_STACK, { unreadableSecrets: new Set(["activemqAdminPassword"]) }));
         assert.ok(result.ok, result.ok ? "" : formatProblems(result.problems));
         assert.equal(formatProblems(result.notices.filter((notice) => notice.key === "activemqAdminPassword")),
-            "  activemqAdminPassword: not checked offline: at least 12 characters, only characters the ActiveMQ image can take (the stack file holds the secret encrypted, or not at all)");
+            "  activemqAdminPassword: not checked offline: at least 12 characters, printable ASCII (the stack file holds the secret encrypted, or not at all)");
         assert.equal(validateStackConfig(raw(values)).ok, false, "the same value, readable, is refused");
     });
 });

@@ -131,10 +131,16 @@ describe("config validation", () => {
             expected: "  routes.cortex.allowlist: is empty (at least one CIDR block: every route needs an allowlist)",
         },
         {
-            name: "a VPC too small for its subnets",
+            name: "a legacy-layout VPC too small for its subnets",
             rule: "network-layout",
-            mutate: (v) => { v.network = { cidr: "10.0.0.0/24", availabilityZones: 6 }; },
+            mutate: (v) => { v.network = { cidr: "10.0.0.0/24", availabilityZones: 6, subnetLayout: "legacy" }; },
             expected: "  network.cidr: 10.0.0.0/24 is too small for 6 AZs: public subnets would be /30 (AWS allows at most /28) (a larger block or fewer AZs)",
+        },
+        {
+            name: "more zones than the zone-indexed layout reserves",
+            rule: "network-layout",
+            mutate: (v) => { v.network = { availabilityZones: 4 }; },
+            expected: "  network.availabilityZones: is 4 (at most 3 with network.subnetLayout zoneIndexed, which reserves every zone's subnets up front so that adding a zone never moves the others)",
         },
         {
             name: "a workload in a namespace the program owns",
@@ -143,10 +149,10 @@ describe("config validation", () => {
             expected: "  routes.additional[0].namespace: is ingress-controller, a namespace this program or Kubernetes owns (not ingress-controller, activemq, cortex, kube-system, kube-public, kube-node-lease, default)",
         },
         {
-            name: "a password the ActiveMQ entrypoint would mangle, without echoing it",
+            name: "a password outside printable ASCII, without echoing it",
             rule: "activemq-passwords",
-            mutate: (v) => { v.activemqAdminPassword = "slash/in-password"; },
-            expected: "  activemqAdminPassword: has a character the ActiveMQ image cannot take (letters, digits and . _ ~ + = @ % ^ -)",
+            mutate: (v) => { v.activemqAdminPassword = "pässwörd-with-umlauts"; },
+            expected: "  activemqAdminPassword: has a character outside printable ASCII (letters, digits, space and ASCII punctuation: the console's login matches nothing else)",
         },
         {
             name: "NAT egress admitted on an existing VPC whose NAT addresses are unknown",

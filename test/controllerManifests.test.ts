@@ -12,7 +12,7 @@ import {
 } from "../components/haproxy/controllerManifests";
 import { KEY_SCOPES } from "../components/haproxy/keys";
 import { wafDeploymentSpec } from "../components/haproxy/wafManifests";
-import { CONTROLLER_PRESTOP_SLEEP_SECONDS, CONTROLLER_TERMINATION_GRACE_SECONDS, NLB_DEREGISTRATION_DELAY_SECONDS } from "../components/timings";
+import { DRAIN_TIMINGS } from "../components/timings";
 import { validValues } from "./fixtures";
 
 const table = buildRouteTable(stackConfigSchema.parse(validValues()));
@@ -49,10 +49,11 @@ describe("controller Deployment", () => {
         assert.deepEqual(container.ports.map((port: { name: string }) => port.name), ["http", "https", "tcp-61616", "healthz", "stats", "metrics", "haproxy-metrics"]);
     });
 
-    it("drains longer than the NLB deregistration delay", () => {
-        assert.ok(CONTROLLER_PRESTOP_SLEEP_SECONDS > NLB_DEREGISTRATION_DELAY_SECONDS);
-        assert.equal(container.lifecycle.preStop.exec.command[2], `echo 'disable frontend healthz' | socat stdio /var/run/haproxy/admin.sock; sleep ${CONTROLLER_PRESTOP_SLEEP_SECONDS}`);
-        assert.equal(spec.template.spec.terminationGracePeriodSeconds, CONTROLLER_TERMINATION_GRACE_SECONDS);
+    it("sleeps in preStop until the NLB has seen healthz closed, and stops within the NLB's unhealthy draining window", () => {
+        assert.equal(container.lifecycle.preStop.exec.command[2], "echo 'disable frontend healthz' | socat stdio /var/run/haproxy/admin.sock; sleep 45");
+        assert.equal(spec.template.spec.terminationGracePeriodSeconds, 90);
+        assert.ok(DRAIN_TIMINGS.controllerPreStopSleepSeconds > DRAIN_TIMINGS.secondsUntilUnhealthy);
+        assert.ok(DRAIN_TIMINGS.unhealthyDrainingIntervalSeconds >= DRAIN_TIMINGS.controllerTerminationGraceSeconds - DRAIN_TIMINGS.nlbHealthCheck.intervalSeconds * DRAIN_TIMINGS.nlbHealthCheck.unhealthyThreshold);
     });
 
     it("passes the ConfigMap, class and default certificate, with profiling off", () => {

@@ -151,8 +151,9 @@ describe("dev plan", () => {
         });
 
         it("applies Kubernetes objects only once the nodes exist, so destroy removes them while nodes still run", () => {
-            const provider = q.one("pulumi:providers:kubernetes");
-            assert.ok(provider.dependencies.includes(q.one("eks:index:ManagedNodeGroup").urn));
+            const providers = q.ofType("pulumi:providers:kubernetes");
+            assert.equal(providers.length, 2, "the cluster's provider and the one adopting ActiveMQ's claim");
+            for (const provider of providers) assert.ok(provider.dependencies.includes(q.one("eks:index:ManagedNodeGroup").urn), provider.name);
         });
 
         it("tags subnets for load balancers and the cluster", () => {
@@ -164,7 +165,7 @@ describe("dev plan", () => {
         });
 
         it("installs the EBS CSI add-on with an IRSA role and a default gp3 StorageClass", () => {
-            const addon = q.one("aws:eks/addon:Addon");
+            const addon = q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "aws-ebs-csi-driver");
             assert.equal(field(addon, "addonName"), "aws-ebs-csi-driver");
             const policy = q.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", (attachment) => attachment.name.endsWith("-ebs-csi"));
             assert.ok(addon.dependencies.includes(policy.urn), "the driver starts with its IAM policy attached");
@@ -265,8 +266,12 @@ describe("dev plan: controller and WAF", () => {
         const preStopSleep = Number(drain[2]!.split("sleep ")[1]);
         const healthCheck = field<{ interval: number; unhealthyThreshold: number }>(q.ofType("aws:lb/targetGroup:TargetGroup")[0]!, "healthCheck");
         assert.ok(preStopSleep > healthCheck.interval * (healthCheck.unhealthyThreshold + 1), "the NLB sees the closed healthz port before the pod stops");
-        assert.ok(preStopSleep > deregistration, `preStop ${preStopSleep}s outlasts deregistration ${deregistration}s`);
         assert.ok(pod.terminationGracePeriodSeconds > preStopSleep);
+        for (const group of q.ofType("aws:lb/targetGroup:TargetGroup")) {
+            assert.deepEqual(field(group, "targetHealthStates"), [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: pod.terminationGracePeriodSeconds }], "open flows outlive the failed checks as long as the pod may still answer");
+            assert.equal(field(group, "connectionTermination"), true);
+        }
+        assert.equal(deregistration, pod.terminationGracePeriodSeconds, "a node scaled in without a drain keeps its flows for the pod's grace period");
         assert.deepEqual(container.ports.map((port: { containerPort: number }) => port.containerPort), [8080, 8443, 61616, 10253, 1936, 10254, 9101]);
         const pdb = q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "ingress-controller", "haproxy-ingress");
         assert.deepEqual(field(pdb, "spec.selector.matchLabels"), field(controller, "spec.selector.matchLabels"));
@@ -337,11 +342,11 @@ describe("dev plan: routes", () => {
         assert.equal(container.livenessProbe.httpGet.path, "/cortex/healthcheck/liveness");
         q.kubernetes("kubernetes:policy/v1:PodDisruptionBudget", "cortex", "cortex");
         const broker = q.kubernetes("kubernetes:apps/v1:StatefulSet", "activemq", "activemq");
-        const claim = field<{ spec: { storageClassName: string; resources: { requests: { storage: string } } } }[]>(broker, "spec.volumeClaimTemplates")[0]!;
-        assert.equal(claim.spec.storageClassName, "gp3-retain");
-        assert.equal(claim.spec.resources.requests.storage, "20Gi");
+        const claim = q.kubernetes("kubernetes:core/v1:PersistentVolumeClaim", "activemq", "data-activemq-0");
+        assert.equal(field(claim, "spec.storageClassName"), "gp3-retain");
+        assert.equal(field(claim, "spec.resources.requests.storage"), "20Gi");
         assert.equal(field(q.kubernetes("kubernetes:storage.k8s.io/v1:StorageClass", undefined, "gp3-retain"), "reclaimPolicy"), "Retain");
-        assert.ok(broker.dependencies.includes(q.one("aws:eks/addon:Addon").urn), "the volume waits for the EBS CSI driver");
+        assert.ok(claim.dependencies.includes(q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "aws-ebs-csi-driver").urn), "the volume waits for the EBS CSI driver");
         assert.ok(!broker.dependencies.includes(q.kubernetes(SERVICE, "activemq", "activemq").urn), "no wait on a Service whose await needs these very pods");
         const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
         assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);

@@ -55,3 +55,25 @@ export class PlanQuery {
 export function field<T = unknown>(resource: RecordedResource, path: string): T {
     return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], resource.inputs) as T;
 }
+
+/** What a second plan changes against a first: URNs only in one of them, and URNs whose inputs differ. */
+export interface PlanDelta {
+    readonly added: string[];
+    readonly removed: string[];
+    readonly changed: string[];
+}
+
+export function planDelta(before: readonly RecordedResource[], after: readonly RecordedResource[]): PlanDelta {
+    const inputsBefore = new Map(before.map((resource) => [resource.urn, JSON.stringify(resource.inputs)]));
+    const urnsAfter = new Set(after.map((resource) => resource.urn));
+    return {
+        added: after.filter((resource) => !inputsBefore.has(resource.urn)).map((resource) => resource.urn).sort(),
+        removed: before.filter((resource) => !urnsAfter.has(resource.urn)).map((resource) => resource.urn).sort(),
+        changed: after.filter((resource) => inputsBefore.has(resource.urn) && inputsBefore.get(resource.urn) !== JSON.stringify(resource.inputs)).map((resource) => resource.urn).sort(),
+    };
+}
+
+/** The last segment of a URN: the resource's name. */
+export function urnName(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}

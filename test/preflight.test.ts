@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { clock } from "../config/clock";
 import { formatProblems } from "../config/messages";
 import { buildModel, type EdgeModel } from "../config/model";
 import { accountProblems, type AccountFacts } from "../config/preflight";
@@ -53,8 +54,19 @@ describe("account preflight", () => {
         assert.deepEqual(accountProblems(admins, "edge-dev", asUser), []);
     });
 
+    it("lets a live cluster move one minor version up, and refuses a skipped minor or a downgrade", (t) => {
+        t.mock.method(clock, "today", () => "2026-12-01");
+        const onVersion = (version: string): EdgeModel => modelWith((v) => { v.cluster = { kubernetesVersion: version }; });
+        const live = facts({ eksClusterNames: ["edge-dev"], clusterVersion: "1.34" });
+        assert.deepEqual(accountProblems(onVersion("1.34"), "edge-dev", live), []);
+        assert.deepEqual(accountProblems(onVersion("1.35"), "edge-dev", live), []);
+        assert.equal(formatProblems(accountProblems(onVersion("1.36"), "edge-dev", live)), "  cluster.kubernetesVersion: is 1.36, but the cluster runs 1.34 (EKS upgrades one minor version per update: 1.35 first)");
+        assert.equal(formatProblems(accountProblems(onVersion("1.33"), "edge-dev", live)), "  cluster.kubernetesVersion: is 1.33, but the cluster runs 1.34 (EKS does not downgrade a control plane: 1.34 or the next minor version)");
+        assert.deepEqual(accountProblems(onVersion("1.36"), "edge-dev", facts()), [], "a new cluster starts on any offered version");
+    });
+
     it("refuses more zones than the region has, unless the VPC already exists [rule zones]", () => {
-        const wide = modelWith((v) => { v.network = { availabilityZones: 4 }; });
+        const wide = modelWith((v) => { v.network = { availabilityZones: 4, subnetLayout: "legacy" }; });
         assert.equal(formatProblems(accountProblems(wide, "edge-dev", facts())), "  network.availabilityZones: is 4, but eu-west-1 has 3 available zones (at most 3)");
         const existing = modelWith((v) => {
             v.network = { availabilityZones: 4, existing: { vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0a0a0a0a", "subnet-0b0b0b0b"], privateSubnetIds: ["subnet-0c0c0c0c", "subnet-0d0d0d0d"] } };
@@ -64,7 +76,7 @@ describe("account preflight", () => {
 
     it("stops the program with a ConfigError before anything is registered", async () => {
         const values = validValues() as Record<string, any>;
-        values.network = { availabilityZones: 4 };
+        values.network = { availabilityZones: 4, subnetLayout: "legacy" };
         const { config, secretKeys } = programConfig(values);
         await assert.rejects(runUnderMocks({ project: "commerce-edge", stack: "dev", config, secretKeys, program }), (error: unknown) => {
             assert.ok(error instanceof ProgramFailure);

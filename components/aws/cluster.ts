@@ -2,6 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { adminAccessEntryKey, CLUSTER_ADMIN_POLICY_ARN } from "./accessEntries";
+import { ADDON_VERSIONS } from "./eksVersions";
 
 export interface ClusterArgs {
     /** The EKS cluster's name (also in the subnets' `kubernetes.io/cluster/<name>` tag). */
@@ -12,8 +14,10 @@ export interface ClusterArgs {
     readonly privateSubnetIds: pulumi.Input<string[]>;
     /** Nodes join the cluster only once these exist: the private subnets' routes out (NAT). @default [] */
     readonly nodeEgress?: readonly pulumi.Resource[];
-    /** Kubernetes minor version. @default "1.33" */
+    /** Kubernetes minor version, with pinned add-ons in eksVersions.ts. @default "1.36" */
     readonly kubernetesVersion: string;
+    /** What EKS does at the end of standard support: stay (EXTENDED, billed as such) or upgrade itself. @default "EXTENDED" */
+    readonly upgradePolicy: "EXTENDED" | "STANDARD";
     /** @default ["m6i.large"] */
     readonly nodeInstanceTypes: readonly string[];
     /** @default 2 */
@@ -38,15 +42,24 @@ export interface ClusterArgs {
 /** Control-plane log types sent to CloudWatch. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 
-const WORKER_POLICIES = [
-    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
-    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-];
+/**
+ * Managed policies of the node role, keyed by name; the number is the list position they were attached under before,
+ * kept as an alias so that none is detached and attached again. AmazonEKS_CNI_Policy is not here: the VPC CNI has its
+ * own IRSA role (EKS User Guide, "Configure Amazon VPC CNI plugin to use IRSA"; EKS Best Practices, Security, "Restrict
+ * access to the instance profile assigned to the worker node").
+ */
+const NODE_POLICIES = { AmazonEKSWorkerNodePolicy: 0, AmazonEC2ContainerRegistryReadOnly: 2, AmazonSSMManagedInstanceCore: 3 } as const;
 
-/** The EBS CSI controller's service account, trusted by its IAM role (IRSA). */
+/** Service accounts trusted by their add-on's IAM role (IRSA). */
+const VPC_CNI_SERVICE_ACCOUNT = "system:serviceaccount:kube-system:aws-node";
 const EBS_CSI_SERVICE_ACCOUNT = "system:serviceaccount:kube-system:ebs-csi-controller-sa";
+
+/**
+ * Settings of the VPC CNI add-on: network policy enforcement (EKS User Guide, "Configure your cluster for Kubernetes
+ * network policies": add-on configuration `{"enableNetworkPolicy": "true"}`, VPC CNI v1.14.0 or later on Kubernetes
+ * 1.25 or later; AL2023 nodes mount the BPF file system it needs).
+ */
+export const VPC_CNI_CONFIGURATION = { enableNetworkPolicy: "true" } as const;
 
 /**
  * EKS with a private managed node group: KMS-encrypted secrets, control-plane logs, OIDC, access
@@ -65,6 +78,12 @@ export class Cluster extends pulumi.ComponentResource {
     readonly apiSecurityGroupId: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
     readonly provider: k8s.Provider;
+    /**
+     * The same cluster, but creating an object that exists already adopts it (upsertExistingObjects; since
+     * @pulumi/kubernetes 4.29 a create otherwise fails with AlreadyExists). Only for objects that must survive a
+     * change of their owner, such as a volume claim a StatefulSet created before.
+     */
+    readonly claimProvider: k8s.Provider;
     /** What a PersistentVolumeClaim needs before it can bind: the EBS CSI add-on. */
     readonly storageReady: pulumi.Resource[];
     /** The service range EKS assigned (10.100.0.0/16 or 172.20.0.0/16 unless set), which holds the `kubernetes` Service's address. */
@@ -101,18 +120,10 @@ export class Cluster extends pulumi.ComponentResource {
             }),
             tags: args.tags,
         }, parent);
-        const nodePolicies = WORKER_POLICIES.map((policyArn, index) =>
-            new aws.iam.RolePolicyAttachment(`${name}-node-${index}`, { role: nodeRole.name, policyArn }, parent));
-
-        const accessEntries = Object.fromEntries(args.adminRoleArns.map((principalArn, index) => [
-            `admin-${index}`,
-            {
-                principalArn,
-                accessPolicies: {
-                    clusterAdmin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
-                },
-            },
-        ]));
+        const nodePolicies = Object.entries(NODE_POLICIES).map(([policy, formerIndex]) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
+            role: nodeRole.name,
+            policyArn: `arn:aws:iam::aws:policy/${policy}`,
+        }, { parent: this, aliases: [{ name: `${name}-node-${formerIndex}` }] }));
 
         // Created before the cluster, or EKS creates it on the first log line and keeps the logs forever
         // (EKS User Guide, control-plane logs: /aws/eks/<cluster-name>/cluster).
@@ -138,21 +149,91 @@ export class Cluster extends pulumi.ComponentResource {
             encryptionConfigKeyArn: secretsKey.arn,
             createOidcProvider: true,
             authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries,
+            upgradePolicy: { supportType: args.upgradePolicy },
+            // The four add-ons are this component's own, pinned, EKS-managed ones (below), not pulumi-eks's: it would
+            // float kube-proxy and the VPC CNI to the newest build and leave CoreDNS self-managed without a default node group.
+            useDefaultVpcCni: true,
+            kubeProxyAddonOptions: { enabled: false },
+            corednsAddonOptions: { enabled: false },
             deletionProtection: args.deletionProtection,
             tags: args.tags,
         }, { parent: this, dependsOn: [controlPlaneLogs] });
+
+        for (const [index, principalArn] of args.adminRoleArns.entries()) {
+            // Until this release pulumi-eks created these entries as its children, named by list position: the
+            // aliases move them over in place, provided the first `up` of this release keeps the list as it was.
+            const formerName = `${name}-admin-${index}`;
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${adminAccessEntryKey(principalArn)}`, {
+                clusterName: cluster.eksCluster.name,
+                principalArn,
+                tags: args.tags,
+            }, { parent: this, aliases: [{ name: formerName, parent: cluster }] });
+            new aws.eks.AccessPolicyAssociation(`${name}-admin-${adminAccessEntryKey(principalArn)}-clusterAdmin`, {
+                clusterName: cluster.eksCluster.name,
+                principalArn,
+                policyArn: CLUSTER_ADMIN_POLICY_ARN,
+                accessScope: { type: "cluster" },
+            }, {
+                parent: entry,
+                dependsOn: [entry],
+                aliases: [{ name: `${formerName}-clusterAdmin`, parent: pulumi.createUrn(formerName, "aws:eks/accessEntry:AccessEntry", cluster) }],
+            });
+        }
 
         // Node SGs set in a launch template replace the EKS cluster SG, so both are listed.
         const clusterSecurityGroupId = cluster.eksCluster.apply((eksCluster) => eksCluster.vpcConfig).apply((vpcConfig) => vpcConfig.clusterSecurityGroupId);
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, {
             description: "EKS managed nodes: IMDSv2 only, encrypted gp3 root volume",
-            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+            // Hop limit 1: a pod's network namespace is a hop further, so pods cannot read the node role's credentials
+            // (EKS Best Practices, Security, "Restrict access to the instance profile assigned to the worker node").
+            // hostNetwork pods (aws-node, kube-proxy) still reach IMDS; the add-ons that call AWS use IRSA.
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: args.nodeDiskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
             vpcSecurityGroupIds: [clusterSecurityGroupId, nodeSecurityGroup.id],
             tagSpecifications: [{ resourceType: "instance", tags: { ...args.tags, Name: `${name}-node` } }],
             tags: args.tags,
         }, parent);
+
+        const addonVersions = ADDON_VERSIONS[args.kubernetesVersion];
+        if (!addonVersions) throw new Error(`no add-on versions are pinned for Kubernetes ${args.kubernetesVersion} (components/aws/eksVersions.ts)`);
+        const irsaRole = (roleName: string, serviceAccount: string, policyArn: string): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } => {
+            const role = new aws.iam.Role(roleName, {
+                // Condition keys use the issuer without its https:// scheme (eks oidcIssuer; IRSA docs).
+                assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuer]).apply(([providerArn, issuer]) => JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{
+                        Effect: "Allow",
+                        Principal: { Federated: providerArn },
+                        Action: "sts:AssumeRoleWithWebIdentity",
+                        Condition: { StringEquals: { [`${issuer}:sub`]: serviceAccount, [`${issuer}:aud`]: "sts.amazonaws.com" } },
+                    }],
+                })),
+                tags: args.tags,
+            }, parent);
+            return { role, policy: new aws.iam.RolePolicyAttachment(roleName, { role: role.name, policyArn }, parent) };
+        };
+        // EKS-managed add-ons at pinned versions. OVERWRITE adopts the self-managed copies EKS installs with the cluster
+        // and keeps the program's settings authoritative; `preserve` leaves networking and DNS running if one is removed.
+        const addon = (resourceName: string, addonName: string, addonVersion: string, extra: Partial<aws.eks.AddonArgs>, options: pulumi.CustomResourceOptions): aws.eks.Addon =>
+            new aws.eks.Addon(resourceName, {
+                clusterName: cluster.eksCluster.name,
+                addonName,
+                addonVersion,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags: args.tags,
+                ...extra,
+            }, { parent: this, ...options });
+
+        const cni = irsaRole(`${name}-vpc-cni`, VPC_CNI_SERVICE_ACCOUNT, "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+        // Before the nodes: a node is Ready only once its CNI runs, and this one holds the CNI's permissions. The aliases
+        // take over the add-ons pulumi-eks created before (its `<name>-vpc-cni` component and `<name>-kube-proxy`).
+        const vpcCni = addon(`${name}-vpc-cni`, "vpc-cni", addonVersions.vpcCni, {
+            serviceAccountRoleArn: cni.role.arn,
+            configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
+            preserve: true,
+        }, { dependsOn: [cni.policy], aliases: [{ name: `${name}-vpc-cni`, parent: pulumi.createUrn(`${name}-vpc-cni`, "eks:index:VpcCniAddon", cluster) }] });
+        const kubeProxy = addon(`${name}-kube-proxy`, "kube-proxy", addonVersions.kubeProxy, { preserve: true }, { aliases: [{ name: `${name}-kube-proxy`, parent: cluster }] });
 
         const nodeGroup = new eks.ManagedNodeGroup(`${name}-nodes`, {
             cluster,
@@ -165,33 +246,16 @@ export class Cluster extends pulumi.ComponentResource {
             scalingConfig: { minSize: args.nodeMinSize, desiredSize: args.nodeDesiredSize, maxSize: args.nodeMaxSize },
             launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
             tags: args.tags,
-        }, { parent: this, dependsOn: [...nodePolicies, ...(args.nodeEgress ?? [])] });
+        }, { parent: this, dependsOn: [...nodePolicies, vpcCni, kubeProxy, ...(args.nodeEgress ?? [])] });
 
-        const ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, {
-            // Condition keys use the issuer without its https:// scheme (eks oidcIssuer; IRSA docs).
-            assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuer]).apply(([providerArn, issuer]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Principal: { Federated: providerArn },
-                    Action: "sts:AssumeRoleWithWebIdentity",
-                    Condition: { StringEquals: { [`${issuer}:sub`]: EBS_CSI_SERVICE_ACCOUNT, [`${issuer}:aud`]: "sts.amazonaws.com" } },
-                }],
-            })),
-            tags: args.tags,
-        }, parent);
-        const ebsCsiPolicy = new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }, parent);
-        const ebsCsiAddon = new aws.eks.Addon(`${name}-ebs-csi`, {
-            clusterName: cluster.eksCluster.name,
-            addonName: "aws-ebs-csi-driver",
-            serviceAccountRoleArn: ebsCsiRole.arn,
-            resolveConflictsOnCreate: "OVERWRITE",
-            resolveConflictsOnUpdate: "PRESERVE",
-            tags: args.tags,
-        }, { parent: this, dependsOn: [nodeGroup, ebsCsiPolicy] });
+        // After the nodes: both run Deployments, which stay unready (and the add-on DEGRADED) without nodes.
+        addon(`${name}-coredns`, "coredns", addonVersions.coreDns, { preserve: true }, { dependsOn: [nodeGroup] });
+        const ebsCsi = irsaRole(`${name}-ebs-csi`, EBS_CSI_SERVICE_ACCOUNT, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
+        const ebsCsiAddon = addon(`${name}-ebs-csi`, "aws-ebs-csi-driver", addonVersions.ebsCsiDriver, { serviceAccountRoleArn: ebsCsi.role.arn }, { dependsOn: [nodeGroup, ebsCsi.policy] });
 
         // Everything applied through this provider comes after the nodes, and on destroy goes before them.
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this, dependsOn: [nodeGroup] });
+        this.claimProvider = new k8s.Provider(`${name}-k8s-adopt`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true, upsertExistingObjects: true }, { parent: this, dependsOn: [nodeGroup] });
 
         new k8s.storage.v1.StorageClass(`${name}-gp3`, {
             metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PublicPort } from "../../config/routeTable";
 import { ANYWHERE_IPV4, type ListenerSources } from "./listenerSources";
-import { NLB_DEREGISTRATION_DELAY_SECONDS, NLB_HEALTH_CHECK } from "../timings";
+import { DRAIN_TIMINGS } from "../timings";
 
 export interface IngressLoadBalancerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -133,15 +133,19 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
                 protocol: "TCP",
                 port: listener.targetPort,
                 proxyProtocolV2: true,
-                deregistrationDelay: NLB_DEREGISTRATION_DELAY_SECONDS,
+                // A node leaving the auto-scaling group: flows reset once the delay has run out, so clients reconnect
+                // at once instead of waiting on a terminated instance.
+                deregistrationDelay: DRAIN_TIMINGS.deregistrationDelaySeconds,
                 connectionTermination: true,
+                // A draining controller pod fails the health check first: keep its open flows while it finishes them.
+                targetHealthStates: [{ enableUnhealthyConnectionTermination: false, unhealthyDrainingInterval: DRAIN_TIMINGS.unhealthyDrainingIntervalSeconds }],
                 healthCheck: {
                     enabled: true,
                     protocol: "TCP",
                     port: String(args.healthCheck.nodePort),
-                    interval: NLB_HEALTH_CHECK.intervalSeconds,
-                    healthyThreshold: NLB_HEALTH_CHECK.healthyThreshold,
-                    unhealthyThreshold: NLB_HEALTH_CHECK.unhealthyThreshold,
+                    interval: DRAIN_TIMINGS.nlbHealthCheck.intervalSeconds,
+                    healthyThreshold: DRAIN_TIMINGS.nlbHealthCheck.healthyThreshold,
+                    unhealthyThreshold: DRAIN_TIMINGS.nlbHealthCheck.unhealthyThreshold,
                 },
                 tags: { ...args.tags, Port: String(listener.listenerPort) },
             }, parent);

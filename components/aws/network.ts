@@ -1,12 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { subnetLayout } from "./subnetLayout";
+import { subnetLayout, type SubnetLayoutKind } from "./subnetLayout";
 
 export interface NetworkArgs {
     /** IPv4 CIDR of the VPC. @default "10.0.0.0/16" */
     readonly cidr: string;
     /** Zones to spread subnets over, one public and one private subnet in each (≥ 2; 3 by default). */
     readonly availabilityZoneNames: readonly string[];
+    /** How subnets are carved (subnetLayout.ts). @default "zoneIndexed" */
+    readonly subnetLayout: SubnetLayoutKind;
     /** One NAT gateway per AZ (survives an AZ outage) or a single shared one (cheaper). @default "perAz" in production */
     readonly natGateways: "single" | "perAz";
     /** Name of the EKS cluster, for the `kubernetes.io/cluster/<name>` subnet tag. */
@@ -52,7 +54,7 @@ export class Network extends pulumi.ComponentResource {
             return;
         }
         const parent = { parent: this };
-        const layout = subnetLayout(args.cidr, args.availabilityZoneNames.length);
+        const layout = subnetLayout(args.cidr, args.availabilityZoneNames.length, args.subnetLayout);
         const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
         const tags = (extra: Record<string, string>): Record<string, string> => ({ ...args.tags, ...extra });
 

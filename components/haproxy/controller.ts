@@ -14,6 +14,7 @@ import {
     controllerRoleRules,
     controllerServiceSpec,
 } from "./controllerManifests";
+import { disruptionBudgetSpec } from "../disruptionBudget";
 import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata } from "../security/podSecurity";
 import { INGRESS_CLASS, INGRESS_CONTROLLER } from "./keys";
 import { wafConfigFiles, wafConfigHash, type WafConfigInput } from "./wafConfig";
@@ -107,7 +108,7 @@ export class IngressController extends pulumi.ComponentResource {
         }, { ...options, dependsOn: [namespace, wafConfigMap] });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-waf`, {
             metadata: { name: WAF_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },
-            spec: { maxUnavailable: 1, selector: { matchLabels: { ...WAF_LABELS } } },
+            spec: disruptionBudgetSpec(WAF_LABELS),
         }, inNamespace);
         const wafService = new k8s.core.v1.Service(`${name}-waf`, {
             metadata: { name: WAF_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...WAF_LABELS } },
@@ -169,7 +170,7 @@ export class IngressController extends pulumi.ComponentResource {
 
         new k8s.policy.v1.PodDisruptionBudget(`${name}-controller`, {
             metadata: { name: CONTROLLER_NAME, namespace: CONTROLLER_NAMESPACE, labels },
-            spec: { maxUnavailable: 1, selector: { matchLabels: { ...CONTROLLER_LABELS } } },
+            spec: disruptionBudgetSpec(CONTROLLER_LABELS),
         }, inNamespace);
 
         new k8s.core.v1.Service(`${name}-nodeports`, {

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTROLLER_PORTS, type PublicPort } from "../../config/routeTable";
 import type { BalanceAlgorithm } from "../../config/schema";
-import { CONTROLLER_PRESTOP_SLEEP_SECONDS, CONTROLLER_TERMINATION_GRACE_SECONDS } from "../timings";
+import { DRAIN_TIMINGS } from "../timings";
 import { GlobalKey, INGRESS_CLASS, IngressKey, type GlobalKeyName } from "./keys";
 
 /**
@@ -116,7 +116,7 @@ const PROBE_TIMING = { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3
  * services.go puts admin.sock in /var/run/haproxy), so the NLB health check fails and new flows go to
  * other nodes, then keep serving open connections while the NLB notices.
  */
-export const DRAIN_COMMAND = `echo 'disable frontend healthz' | socat stdio /var/run/haproxy/admin.sock; sleep ${CONTROLLER_PRESTOP_SLEEP_SECONDS}`;
+export const DRAIN_COMMAND = `echo 'disable frontend healthz' | socat stdio /var/run/haproxy/admin.sock; sleep ${DRAIN_TIMINGS.controllerPreStopSleepSeconds}`;
 
 export function controllerContainerPorts(publicPorts: readonly PublicPort[]): k8s.types.input.core.v1.ContainerPort[] {
     return [
@@ -166,7 +166,7 @@ export function controllerDeploymentSpec(input: ControllerDeploymentInput): k8s.
             },
             spec: {
                 serviceAccountName: input.serviceAccountName,
-                terminationGracePeriodSeconds: CONTROLLER_TERMINATION_GRACE_SECONDS,
+                terminationGracePeriodSeconds: DRAIN_TIMINGS.controllerTerminationGraceSeconds,
                 securityContext: { runAsNonRoot: true, runAsUser: 99, runAsGroup: 99, fsGroup: 99, seccompProfile: { type: "RuntimeDefault" } },
                 topologySpreadConstraints: [
                     spread("topology.kubernetes.io/zone", input.production ? "DoNotSchedule" : "ScheduleAnyway"),

@@ -1,5 +1,5 @@
 import { ACTIVEMQ, type HttpRoute, type TcpRoute } from "../../config/routeTable";
-import { ACTIVEMQ_STORAGE_CLASS } from "./workloadManifests";
+import { ACTIVEMQ_CLAIM_NAME, ACTIVEMQ_STORAGE_CLASS } from "./workloadManifests";
 
 /**
  * The one place that names what the Routes component creates: Pulumi resource names (which, with the type and
@@ -23,6 +23,8 @@ const TYPES = {
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     secret: "kubernetes:core/v1:Secret",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    claim: "kubernetes:core/v1:PersistentVolumeClaim",
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     statefulSet: "kubernetes:apps/v1:StatefulSet",
 } as const;
@@ -45,11 +47,14 @@ export function routeResourceNames(route: HttpRoute | TcpRoute) {
 
 export const ACTIVEMQ_RESOURCE_NAMES = {
     credentials: "activemq-credentials",
+    config: "activemq-config",
     storageClass: "activemq-storage",
+    claim: "activemq-data",
     service: "activemq-service",
     broker: "activemq-broker",
 } as const;
 export const ACTIVEMQ_CREDENTIALS_SECRET = "activemq-credentials";
+export const ACTIVEMQ_CONFIG_MAP = "activemq-config";
 
 /**
  * Every resource a route may bring, workload ones included whenever the route deploys a workload (a canary
@@ -74,7 +79,9 @@ export function routeResources(route: HttpRoute | TcpRoute): NamedResource[] {
 export function sharedResources(workloadNamespaces: readonly string[]): NamedResource[] {
     return [
         { type: TYPES.secret, resourceName: ACTIVEMQ_RESOURCE_NAMES.credentials, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ_CREDENTIALS_SECRET } },
+        { type: TYPES.configMap, resourceName: ACTIVEMQ_RESOURCE_NAMES.config, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ_CONFIG_MAP } },
         { type: TYPES.storageClass, resourceName: ACTIVEMQ_RESOURCE_NAMES.storageClass, object: { name: ACTIVEMQ_STORAGE_CLASS } },
+        { type: TYPES.claim, resourceName: ACTIVEMQ_RESOURCE_NAMES.claim, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ_CLAIM_NAME } },
         { type: TYPES.service, resourceName: ACTIVEMQ_RESOURCE_NAMES.service, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ.serviceName } },
         { type: TYPES.statefulSet, resourceName: ACTIVEMQ_RESOURCE_NAMES.broker, object: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ.serviceName } },
         ...[...new Set([ACTIVEMQ.namespace, ...workloadNamespaces])].map((namespace) => ({

@@ -1,12 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { disruptionBudgetSpec } from "../disruptionBudget";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
 import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata, type NamedPodTemplate } from "../security/podSecurity";
 import { httpRouteAnnotations, routeAllowlist, tcpRouteAnnotations } from "./annotations";
 import { httpIngressSpec, tcpIngressSpec } from "./ingressManifests";
-import { ACTIVEMQ_CREDENTIALS_SECRET, ACTIVEMQ_RESOURCE_NAMES, namespaceResourceName, routeResourceNames } from "./names";
+import { ACTIVEMQ_CONFIG_MAP, ACTIVEMQ_CREDENTIALS_SECRET, ACTIVEMQ_RESOURCE_NAMES, namespaceResourceName, routeResourceNames } from "./names";
 import {
+    ACTIVEMQ_CLAIM_NAME,
     ACTIVEMQ_STORAGE_CLASS,
+    activemqBrokerXml,
+    activemqClaimSpec,
+    activemqRealmFiles,
     activemqServiceSpec,
     activemqStatefulSetSpec,
     appLabels,
@@ -16,6 +22,8 @@ import {
 
 export interface RoutesArgs {
     readonly provider: k8s.Provider;
+    /** A provider that adopts objects that exist already (upsertExistingObjects): used for ActiveMQ's volume claim only. */
+    readonly claimProvider: k8s.Provider;
     readonly routeTable: RouteTable;
     /** The cluster's NAT addresses, admitted on routes with `allowNatEgress`. */
     readonly natPublicIps: pulumi.Input<string[]>;
@@ -54,7 +62,15 @@ export class Routes extends pulumi.ComponentResource {
                 canary: route.workload.canaryImage ? webDeploymentSpec(route.backend.name, route.workload, "canary") : undefined,
             }]
             : []);
-        const brokerSpec = activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: ACTIVEMQ_CREDENTIALS_SECRET });
+        const brokerXml = activemqBrokerXml();
+        const brokerInput = {
+            image: args.activemq.image,
+            configMapName: ACTIVEMQ_CONFIG_MAP,
+            credentialsSecretName: ACTIVEMQ_CREDENTIALS_SECRET,
+            configChecksum: createHash("sha256").update(brokerXml).digest("hex").slice(0, 16),
+        };
+        // The credentials' version does not touch the pod's security fields.
+        const brokerSpec = activemqStatefulSetSpec({ ...brokerInput, credentialsVersion: "" });
 
         // Each namespace's Pod Security level comes from the pods it runs.
         const podsByNamespace = new Map<string, NamedPodTemplate[]>();
@@ -92,7 +108,7 @@ export class Routes extends pulumi.ComponentResource {
             if (workload.replicas >= 2) {
                 new k8s.policy.v1.PodDisruptionBudget(names.pdb.resourceName, {
                     metadata,
-                    spec: { maxUnavailable: 1, selector: { matchLabels: appLabels(route.backend.name) } },
+                    spec: disruptionBudgetSpec(appLabels(route.backend.name)),
                 }, inNamespace);
             }
             backends.set(`${route.namespace}/${route.backend.name}`, [service, deployment]);
@@ -101,6 +117,8 @@ export class Routes extends pulumi.ComponentResource {
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
         const inActivemq = { ...options, dependsOn: [activemqNamespace] };
         const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
+        const realm = pulumi.secret(pulumi.all([args.activemq.adminPassword, args.activemq.brokerPassword]).apply(([adminPassword, brokerPassword]) =>
+            activemqRealmFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } })));
         const credentials = new k8s.core.v1.Secret(ACTIVEMQ_RESOURCE_NAMES.credentials, {
             metadata: { name: ACTIVEMQ_CREDENTIALS_SECRET, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             type: "Opaque",
@@ -109,7 +127,13 @@ export class Routes extends pulumi.ComponentResource {
                 adminPassword: pulumi.secret(args.activemq.adminPassword),
                 brokerUser: "broker",
                 brokerPassword: pulumi.secret(args.activemq.brokerPassword),
+                "users.properties": realm.apply((files) => files["users.properties"]),
+                "groups.properties": realm.apply((files) => files["groups.properties"]),
             },
+        }, inActivemq);
+        const brokerConfig = new k8s.core.v1.ConfigMap(ACTIVEMQ_RESOURCE_NAMES.config, {
+            metadata: { name: ACTIVEMQ_CONFIG_MAP, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
+            data: { "activemq.xml": brokerXml },
         }, inActivemq);
         const storageClass = new k8s.storage.v1.StorageClass(ACTIVEMQ_RESOURCE_NAMES.storageClass, {
             metadata: { name: ACTIVEMQ_STORAGE_CLASS, labels: MANAGED },
@@ -119,15 +143,22 @@ export class Routes extends pulumi.ComponentResource {
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
         }, options);
+        // Its own object, not a volumeClaimTemplate (immutable): growing storageGiB resizes the volume in place. Through the
+        // claim provider, which adopts the claim a stack created before already has; retained, as it holds the broker's data.
+        // Not awaited: the broker's rollout is the signal, and a WaitForFirstConsumer claim binds only with its pod.
+        const claim = new k8s.core.v1.PersistentVolumeClaim(ACTIVEMQ_RESOURCE_NAMES.claim, {
+            metadata: { name: ACTIVEMQ_CLAIM_NAME, namespace: ACTIVEMQ.namespace, labels: activemqLabels, annotations: { "pulumi.com/skipAwait": "true" } },
+            spec: activemqClaimSpec(args.activemq.storageGiB),
+        }, { parent: this, provider: args.claimProvider, dependsOn: [activemqNamespace, storageClass, ...args.storageReady], retainOnDelete: true });
         const activemqService = new k8s.core.v1.Service(ACTIVEMQ_RESOURCE_NAMES.service, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqServiceSpec(),
         }, inActivemq);
         const broker = new k8s.apps.v1.StatefulSet(ACTIVEMQ_RESOURCE_NAMES.broker, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
-            spec: brokerSpec,
+            spec: activemqStatefulSetSpec({ ...brokerInput, credentialsVersion: credentials.metadata.apply((metadata) => metadata.resourceVersion ?? "") }),
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
-        }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, ...args.storageReady] });
+        }, { ...options, dependsOn: [activemqNamespace, credentials, brokerConfig, claim, ...args.storageReady] });
         backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         // Annotations stay a plain map: a preview then knows every value but a NAT allowlist (Pulumi sends

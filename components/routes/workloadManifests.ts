@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { ACTIVEMQ, type WorkloadSpec } from "../../config/routeTable";
 import type { EnvFromConfig, EnvVarConfig } from "../../config/schema";
 import { CANARY_TRACK, STABLE_TRACK, TRACK_LABEL } from "./annotations";
@@ -75,23 +76,110 @@ export function webServiceSpec(name: string, port: number): k8s.types.input.core
     };
 }
 
-export const ACTIVEMQ_DATA_PATH = "/opt/apache-activemq/data";
+/** Where the image keeps the broker (apache/activemq assembly/src/docker/Dockerfile at activemq-6.1.7: ACTIVEMQ_HOME). */
+const ACTIVEMQ_HOME = "/opt/apache-activemq";
+export const ACTIVEMQ_DATA_PATH = `${ACTIVEMQ_HOME}/data`;
 export const ACTIVEMQ_STORAGE_CLASS = "gp3-retain";
+/**
+ * The broker's volume claim: the name the StatefulSet's former volumeClaimTemplate ("data", pod "activemq-0") gave it,
+ * so that a stack created before adopts its claim, and its data, instead of starting empty.
+ */
+export const ACTIVEMQ_CLAIM_NAME = `data-${ACTIVEMQ.serviceName}-0`;
+/**
+ * The image's base (eclipse-temurin:17-jre, Ubuntu) has the account 1000; the image sets no USER. The broker writes
+ * only to data/ (the volume, group-owned through fsGroup) and tmp/ (an emptyDir); conf/ is world-readable (0644,
+ * assembly descriptors common-bin.xml) and the entrypoint no longer edits it.
+ */
+export const ACTIVEMQ_UID = 1000;
 
-export interface ActiveMqInput {
-    readonly image: string;
-    readonly storageGiB: number;
-    readonly credentialsSecretName: string;
+/** A `.properties` entry as java.util.Properties.load reads it (ISO-8859-1, backslash escapes: Properties javadoc). */
+export function propertiesEntry(key: string, value: string): string {
+    const escape = (text: string, isKey: boolean): string => [...text].map((character, index) => {
+        const code = character.charCodeAt(0);
+        if (character === "\\") return "\\\\";
+        if (character === " " && (isKey || index === 0)) return "\\ ";
+        if ("=:#!".includes(character)) return `\\${character}`;
+        if (code < 0x20 || code > 0x7e) return Array.from({ length: character.length }, (_, unit) => `\\u${character.charCodeAt(unit).toString(16).padStart(4, "0")}`).join("");
+        return character;
+    }).join("");
+    return `${escape(key, true)}=${escape(value, false)}`;
+}
+
+export interface ActiveMqUsers {
+    readonly admin: { readonly name: string; readonly password: string };
+    readonly broker: { readonly name: string; readonly password: string };
 }
 
 /**
- * One ActiveMQ Classic broker with KahaDB on a gp3 volume that survives the pod (Retain). The image's
- * entrypoint reads ACTIVEMQ_CONNECTION_USER/PASSWORD and ACTIVEMQ_WEB_USER/PASSWORD (apache/activemq assembly/src/docker/entrypoint.sh)
- * and edits conf/ in place, so the root filesystem stays writable; it runs as root with no capability.
+ * The JAAS realm the image's login.config names "activemq" (PropertiesLoginModule over users.properties and
+ * groups.properties in conf/): the web console admits the groups "admins" and "users" (conf/jetty.xml), the broker
+ * anyone it authenticates. The broker's client user is in neither console group.
+ */
+export function activemqRealmFiles(users: ActiveMqUsers): { "users.properties": string; "groups.properties": string } {
+    return {
+        "users.properties": `${propertiesEntry(users.admin.name, users.admin.password)}\n${propertiesEntry(users.broker.name, users.broker.password)}\n`,
+        "groups.properties": `${propertiesEntry("admins", users.admin.name)}\n${propertiesEntry("clients", users.broker.name)}\n`,
+    };
+}
+
+/**
+ * The broker's own activemq.xml, mounted over the image's: KahaDB on the volume, OpenWire only (the one protocol routed),
+ * JMX without a remote connector, and authentication through the "activemq" JAAS realm, so that no credential passes
+ * through the image entrypoint's unescaped sed (assembly/src/docker/entrypoint.sh runs it only when
+ * ACTIVEMQ_CONNECTION_USER or ACTIVEMQ_WEB_USER is set; neither is). jetty.xml, the web console, stays the image's.
+ */
+export function activemqBrokerXml(): string {
+    return [
+        `<beans xmlns="http://www.springframework.org/schema/beans" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`,
+        `  xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd`,
+        `  http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">`,
+        `  <!-- \${activemq.data}, \${activemq.conf}: system properties the start script sets -->`,
+        `  <bean class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer"/>`,
+        `  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="localhost" dataDirectory="\${activemq.data}">`,
+        `    <managementContext><managementContext createConnector="false"/></managementContext>`,
+        `    <persistenceAdapter><kahaDB directory="\${activemq.data}/kahadb"/></persistenceAdapter>`,
+        `    <plugins><jaasAuthenticationPlugin configuration="activemq"/></plugins>`,
+        `    <transportConnectors>`,
+        `      <transportConnector name="openwire" uri="tcp://0.0.0.0:${ACTIVEMQ.openwirePort}?maximumConnections=1000&amp;wireFormat.maxFrameSize=104857600"/>`,
+        `    </transportConnectors>`,
+        `    <shutdownHooks><bean xmlns="http://www.springframework.org/schema/beans" class="org.apache.activemq.hooks.SpringContextHook"/></shutdownHooks>`,
+        `  </broker>`,
+        `  <import resource="jetty.xml"/>`,
+        `</beans>`,
+        ``,
+    ].join("\n");
+}
+
+export interface ActiveMqInput {
+    readonly image: string;
+    readonly configMapName: string;
+    readonly credentialsSecretName: string;
+    /** Rolls the broker when its activemq.xml changes: a digest of the ConfigMap's data. */
+    readonly configChecksum: string;
+    /**
+     * Rolls the broker when its credentials change: the Secret's resourceVersion, which the API server changes on every
+     * write. Not a hash of the passwords: pod annotations are readable by anyone who may list pods, and an unsalted hash
+     * of a password invites a dictionary attack.
+     */
+    readonly credentialsVersion: pulumi.Input<string>;
+}
+
+/** The broker's volume claim, its own object: growing `storageGiB` expands the volume in place (gp3-retain allows it). */
+export function activemqClaimSpec(storageGiB: number): k8s.types.input.core.v1.PersistentVolumeClaimSpec {
+    return {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: ACTIVEMQ_STORAGE_CLASS,
+        resources: { requests: { storage: `${storageGiB}Gi` } },
+    };
+}
+
+/**
+ * One ActiveMQ Classic broker with KahaDB on a gp3 volume that survives the pod (Retain). It runs as UID 1000 with no
+ * capability, its configuration and JAAS realm mounted file by file into conf/ (the rest of conf/ stays the image's).
  */
 export function activemqStatefulSetSpec(input: ActiveMqInput): k8s.types.input.apps.v1.StatefulSetSpec {
     const labels = appLabels(ACTIVEMQ.serviceName);
-    const secretEnv = (envName: string, key: string) => ({ name: envName, valueFrom: { secretKeyRef: { name: input.credentialsSecretName, key } } });
+    const conf = (file: string, volume: string) => ({ name: volume, mountPath: `${ACTIVEMQ_HOME}/conf/${file}`, subPath: file, readOnly: true });
     return {
         serviceName: ACTIVEMQ.serviceName,
         replicas: 1,
@@ -99,23 +187,28 @@ export function activemqStatefulSetSpec(input: ActiveMqInput): k8s.types.input.a
         podManagementPolicy: "OrderedReady",
         updateStrategy: { type: "RollingUpdate" },
         template: {
-            metadata: { labels },
+            metadata: {
+                labels,
+                annotations: { "commerce-edge/config-checksum": input.configChecksum, "commerce-edge/credentials-version": input.credentialsVersion },
+            },
             spec: {
                 automountServiceAccountToken: false,
                 terminationGracePeriodSeconds: 60,
-                securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+                securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: ACTIVEMQ_UID,
+                    runAsGroup: ACTIVEMQ_UID,
+                    fsGroup: ACTIVEMQ_UID,
+                    // A volume written as root before keeps working: the kubelet hands it to the group once.
+                    fsGroupChangePolicy: "OnRootMismatch",
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
                 containers: [{
                     name: "activemq",
                     image: input.image,
                     imagePullPolicy: "IfNotPresent",
-                    env: [
-                        secretEnv("ACTIVEMQ_CONNECTION_USER", "brokerUser"),
-                        secretEnv("ACTIVEMQ_CONNECTION_PASSWORD", "brokerPassword"),
-                        secretEnv("ACTIVEMQ_WEB_USER", "adminUser"),
-                        secretEnv("ACTIVEMQ_WEB_PASSWORD", "adminPassword"),
-                        // ActiveMQ 6 binds the Jetty console to 127.0.0.1 unless jetty.host says otherwise.
-                        { name: "JDK_JAVA_OPTIONS", value: "-Djetty.host=0.0.0.0" },
-                    ],
+                    // ActiveMQ 6 binds the Jetty console to 127.0.0.1 unless jetty.host says otherwise.
+                    env: [{ name: "JDK_JAVA_OPTIONS", value: "-Djetty.host=0.0.0.0" }],
                     ports: [
                         { name: "openwire", containerPort: ACTIVEMQ.openwirePort, protocol: "TCP" },
                         { name: "console", containerPort: ACTIVEMQ.consolePort, protocol: "TCP" },
@@ -123,20 +216,31 @@ export function activemqStatefulSetSpec(input: ActiveMqInput): k8s.types.input.a
                     readinessProbe: { tcpSocket: { port: "openwire" }, initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
                     livenessProbe: { tcpSocket: { port: "openwire" }, initialDelaySeconds: 90, periodSeconds: 20, failureThreshold: 3 },
                     resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
-                    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                    volumeMounts: [{ name: "data", mountPath: ACTIVEMQ_DATA_PATH }],
+                    securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+                    volumeMounts: [
+                        { name: "data", mountPath: ACTIVEMQ_DATA_PATH },
+                        // java.io.tmpdir of the start script (ACTIVEMQ_TMP): Jetty unpacks the console here.
+                        { name: "tmp", mountPath: `${ACTIVEMQ_HOME}/tmp` },
+                        conf("activemq.xml", "config"),
+                        conf("users.properties", "realm"),
+                        conf("groups.properties", "realm"),
+                    ],
                 }],
+                volumes: [
+                    { name: "data", persistentVolumeClaim: { claimName: ACTIVEMQ_CLAIM_NAME } },
+                    { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
+                    { name: "config", configMap: { name: input.configMapName, items: [{ key: "activemq.xml", path: "activemq.xml" }] } },
+                    {
+                        name: "realm",
+                        secret: {
+                            secretName: input.credentialsSecretName,
+                            defaultMode: 0o440,
+                            items: [{ key: "users.properties", path: "users.properties" }, { key: "groups.properties", path: "groups.properties" }],
+                        },
+                    },
+                ],
             },
         },
-        volumeClaimTemplates: [{
-            metadata: { name: "data", labels },
-            spec: {
-                accessModes: ["ReadWriteOnce"],
-                storageClassName: ACTIVEMQ_STORAGE_CLASS,
-                resources: { requests: { storage: `${input.storageGiB}Gi` } },
-            },
-        }],
-        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
     };
 }
 

@@ -10,6 +10,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { randomUUID } from "node:crypto";
 import { fakeInvokeResult, fakeResourceState } from "../fakes";
+import { engineUrn } from "../mockEngine";
 
 /**
  * A small Pulumi engine for programs started through `@pulumi/pulumi/cmd/run`: the Engine service
@@ -130,13 +131,6 @@ function plannedState(inputs: unknown, computed: unknown): unknown {
     return Object.fromEntries([...keys].map((key) => [key, key in computed ? plannedState(known[key], computed[key]) : known[key]]));
 }
 
-/** urn.New in pulumi/pulumi sdk/go/common/resource/urn/urn.go: children of the stack carry no parent type. */
-function urnOf(options: EngineOptions, type: string, name: string, parent: string): string {
-    const parentType = parent === "" ? "" : (parent.split("::")[2] ?? "");
-    const qualified = parentType === "" || parentType === "pulumi:pulumi:Stack" ? type : `${parentType}$${type}`;
-    return `urn:pulumi:${options.stack}::${options.project}::${qualified}::${name}`;
-}
-
 /** Starts the engine and monitor on 127.0.0.1 (one gRPC server, both services). */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
     const registrations: Registration[] = [];
@@ -194,7 +188,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     const register = async (request: resproto.RegisterResourceRequest): Promise<resproto.RegisterResourceResponse> => {
         const type = request.getType();
         const name = request.getName();
-        const urn = urnOf(options, type, name, request.getParent());
+        const urn = engineUrn(options.stack, options.project, request.getParent(), type, name);
         const transformed = await runTransforms(request);
         const inputs = engineValue(transformed.properties?.toJavaScript() ?? {}) as Props;
         const custom = request.getCustom();
