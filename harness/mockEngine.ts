@@ -19,12 +19,17 @@ export interface RecordedResource {
     readonly provider?: string;
     /** URNs this resource depends on (explicit dependsOn and Outputs it consumes). */
     readonly dependencies: readonly string[];
+    /** Per input property, the URNs of the Outputs it consumes; a dependency in none of them is an explicit dependsOn. */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** Inputs as registered: secrets replaced by SECRET_MARKER, resource references by `{ $ref: urn }`. */
     readonly inputs: Readonly<Record<string, unknown>>;
     /** Dotted paths of inputs that were secret. */
     readonly secretPaths: readonly string[];
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
     readonly rawInputs: Readonly<Record<string, unknown>>;
+    /** The fake id and the outputs the fake cloud computed (state properties that are not inputs): never real values. */
+    readonly id: string;
+    readonly computed: Readonly<Record<string, unknown>>;
 }
 
 export interface ProgramRun {
@@ -100,6 +105,16 @@ function normalise(value: unknown, path: string, secretPaths: string[]): Normali
     return { clean: value, raw: value };
 }
 
+interface Struct {
+    toJavaScript(): Record<string, unknown>;
+}
+
+/** State properties the fake cloud added to the inputs, secrets redacted. */
+function computedOutputs(state: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
+    const added = Object.entries(state).filter(([key]) => !(key in inputs));
+    return normalise(Object.fromEntries(added), "", []).clean as Record<string, unknown>;
+}
+
 interface RegisterRequest {
     getType(): string;
     getName(): string;
@@ -107,11 +122,14 @@ interface RegisterRequest {
     getCustom(): boolean;
     getProvider(): string;
     getDependenciesList(): string[];
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getObject(): Struct | undefined;
 }
 
 interface RegisterResponse {
     getUrn(): string;
+    getId(): string;
+    getObject(): Struct | undefined;
 }
 
 type Monitor = {
@@ -169,6 +187,10 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         inFlight++;
         const secretPaths: string[] = [];
         const inputs = normalise(request.getObject()?.toJavaScript() ?? {}, "", secretPaths);
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((value, key) => {
+            propertyDependencies[key] = [...new Set(value.getUrnsList())].sort();
+        });
         register(request, (error, response) => {
             inFlight--;
             if (!error && response) {
@@ -180,9 +202,12 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     ...(request.getParent() ? { parent: request.getParent() } : {}),
                     ...(request.getProvider() ? { provider: request.getProvider().split("::").slice(0, -1).join("::") } : {}),
                     dependencies: [...new Set(request.getDependenciesList())].sort(),
+                    propertyDependencies,
                     inputs: inputs.clean as Record<string, unknown>,
                     rawInputs: inputs.raw as Record<string, unknown>,
                     secretPaths,
+                    id: response.getId(),
+                    computed: computedOutputs(response.getObject()?.toJavaScript() ?? {}, inputs.clean as Record<string, unknown>),
                 });
             }
             callback(error, response);

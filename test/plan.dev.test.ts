@@ -319,7 +319,9 @@ describe("dev plan: routes", () => {
             const service = q.kubernetes(SERVICE, namespace, backend.service.name);
             const ports = field<{ port: number }[]>(service, "spec.ports").map((port) => port.port);
             assert.ok(ports.includes(backend.service.port.number), `${ingress.name}: Service ${backend.service.name} has port ${backend.service.port.number}`);
-            assert.ok(ingress.dependencies.includes(service.urn), `${ingress.name} waits for its Service`);
+            // Its await needs only the Service's Endpoints object and the controller's published status.
+            assert.ok(!ingress.dependencies.includes(service.urn), `${ingress.name} does not wait for its Service's rollout`);
+            assert.ok(ingress.dependencies.includes(q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress").urn), `${ingress.name} waits for the controller`);
         }
     });
 

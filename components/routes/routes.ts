@@ -58,27 +58,25 @@ export class Routes extends pulumi.ComponentResource {
             return resource;
         };
 
-        const backends = new Map<string, pulumi.Resource[]>();
         for (const route of table.http) {
             if (!route.workload) continue;
             const namespace = namespaceFor(route.namespace);
             const inNamespace = { ...options, dependsOn: [namespace] };
             const metadata = { name: route.backend.name, namespace: route.namespace, labels: { ...MANAGED, ...appLabels(route.backend.name) } };
-            const deployment = new k8s.apps.v1.Deployment(`${route.name}-deployment`, { metadata, spec: webDeploymentSpec(route.backend.name, route.workload, "stable") }, inNamespace);
+            new k8s.apps.v1.Deployment(`${route.name}-deployment`, { metadata, spec: webDeploymentSpec(route.backend.name, route.workload, "stable") }, inNamespace);
             if (route.workload.canaryImage) {
                 new k8s.apps.v1.Deployment(`${route.name}-canary`, {
                     metadata: { ...metadata, name: `${route.backend.name}-canary` },
                     spec: webDeploymentSpec(route.backend.name, route.workload, "canary"),
                 }, inNamespace);
             }
-            const service = new k8s.core.v1.Service(`${route.name}-service`, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
+            new k8s.core.v1.Service(`${route.name}-service`, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
             if (route.workload.replicas >= 2) {
                 new k8s.policy.v1.PodDisruptionBudget(`${route.name}-pdb`, {
                     metadata,
                     spec: { maxUnavailable: 1, selector: { matchLabels: appLabels(route.backend.name) } },
                 }, inNamespace);
             }
-            backends.set(`${route.namespace}/${route.backend.name}`, [service, deployment]);
         }
 
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
@@ -102,16 +100,15 @@ export class Routes extends pulumi.ComponentResource {
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
         }, options);
-        const activemqService = new k8s.core.v1.Service("activemq-service", {
+        new k8s.core.v1.Service("activemq-service", {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqServiceSpec(),
         }, inActivemq);
-        const broker = new k8s.apps.v1.StatefulSet("activemq-broker", {
+        new k8s.apps.v1.StatefulSet("activemq-broker", {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqStatefulSetSpec({ image: args.activemq.image, storageGiB: args.activemq.storageGiB, credentialsSecretName: "activemq-credentials" }),
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
         }, { ...options, dependsOn: [activemqNamespace, credentials, storageClass, ...args.storageReady] });
-        backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: string[]) => Record<string, string>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
             new k8s.networking.v1.Ingress(`${route.name}-ingress`, {
@@ -122,7 +119,9 @@ export class Routes extends pulumi.ComponentResource {
                     annotations: allowlistWithNat(route, args.natPublicIps).apply(annotations),
                 },
                 spec,
-            }, { ...options, dependsOn: [...args.controllerReady, ...(backends.get(`${route.namespace}/${route.backend.name}`) ?? [])] });
+            // Not on the backend: the Ingress await needs only its Endpoints object to exist and the status the
+            // controller publishes (pulumi-kubernetes await/ingress.go), so waiting for the rollout would only delay it.
+            }, { ...options, dependsOn: [...args.controllerReady] });
         };
         for (const route of table.http) ingress(route, (allowlist) => httpRouteAnnotations(route, allowlist), httpIngressSpec(route));
         for (const route of table.tcp) ingress(route, (allowlist) => tcpRouteAnnotations(route, allowlist), tcpIngressSpec(route));
