@@ -28,6 +28,11 @@ function fakeId(type: string, name: string): string {
     return `${prefixes[type] ?? ""}${digest(`${type}/${name}`, 17)}`;
 }
 
+/** A name Pulumi auto-names: the logical name and a random 7-character suffix (Pulumi docs, "Resource names"). */
+function autoName(type: string, name: string): string {
+    return `${name}-${digest(`${type}/${name}/autoname`, 7)}`;
+}
+
 function fakeIpv4(seed: string, firstOctets: string): string {
     const bytes = createHash("sha256").update(seed).digest();
     return `${firstOctets}.${(bytes[0] ?? 0) % 254 + 1}`;
@@ -84,7 +89,8 @@ function eksClusterState(name: string, physicalName: string | undefined, region:
 export function fakeResourceState(args: MockResourceArgs, region: string): MockResourceResult {
     const inputs = (args.inputs ?? {}) as Inputs;
     const id = fakeId(args.type, args.name);
-    const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "aws"}:${region}:${FAKE_ACCOUNT_ID}:${args.name}`;
+    const physicalName = typeof inputs.name === "string" ? inputs.name : autoName(args.type, args.name);
+    const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "aws"}:${region}:${FAKE_ACCOUNT_ID}:${physicalName}`;
     if (args.type.startsWith("kubernetes:")) return { id: `${id}`, state: kubernetesState(args, inputs) };
     switch (args.type) {
         case "eks:index:Cluster":
@@ -108,13 +114,13 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
         case "aws:ec2/vpc:Vpc":
             return { id, state: { ...inputs, arn, defaultSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${args.name}-default`) } };
         case "aws:iam/role:Role":
-            return { id: String(inputs.name ?? args.name), state: { ...inputs, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${String(inputs.name ?? args.name)}`, name: inputs.name ?? args.name } };
+            return { id: physicalName, state: { ...inputs, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${physicalName}`, name: physicalName } };
         case "aws:kms/key:Key":
             return { id, state: { ...inputs, arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/${id}`, keyId: id } };
         case "aws:route53/record:Record":
             return { id, state: { ...inputs, fqdn: inputs.name } };
         default:
-            return { id, state: { ...inputs, arn, name: inputs.name ?? args.name } };
+            return { id, state: { ...inputs, arn, name: physicalName } };
     }
 }
 

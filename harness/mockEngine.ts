@@ -6,6 +6,9 @@ import { fakeInvokeResult, fakeResourceState } from "./fakes";
  * engine used by the offline plan and by the tests. Cloud-computed values come from `fakes.ts`.
  */
 
+/** The region the engine fakes when the config names none (the stack files' region). */
+export const DEFAULT_REGION = "eu-west-1";
+
 /** Marks a secret value in recorded inputs; the plaintext never leaves the engine. */
 export const SECRET_MARKER = "[secret]";
 
@@ -109,11 +112,24 @@ interface Struct {
     toJavaScript(): Record<string, unknown>;
 }
 
-/** State properties the fake cloud added to the inputs, secrets redacted. */
+/** What the fake cloud added to the inputs (at any depth), secrets redacted. */
 function computedOutputs(state: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
-    const added = Object.entries(state).filter(([key]) => !(key in inputs));
-    return normalise(Object.fromEntries(added), "", []).clean as Record<string, unknown>;
+    const added = (value: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> => {
+        const result: Record<string, unknown> = {};
+        for (const [key, child] of Object.entries(value)) {
+            const input = given[key];
+            if (!(key in given)) result[key] = child;
+            else if (isRecord(child) && isRecord(input)) {
+                const inner = added(child, input);
+                if (Object.keys(inner).length > 0) result[key] = inner;
+            }
+        }
+        return result;
+    };
+    return normalise(added(state, inputs), "", []).clean as Record<string, unknown>;
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
 interface RegisterRequest {
     getType(): string;
@@ -165,7 +181,7 @@ async function resolveOutputs(exported: unknown): Promise<{ outputs: Record<stri
 export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     const started = performance.now();
     let firstRegistration: number | undefined;
-    const region = options.config["aws:region"] ?? "eu-west-1";
+    const region = options.config["aws:region"] ?? DEFAULT_REGION;
     const resources: RecordedResource[] = [];
     let inFlight = 0;
 

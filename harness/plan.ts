@@ -1,11 +1,13 @@
 import { manifestsOf, validateManifests, type Manifest } from "./manifests";
-import { runUnderMocks, type ProgramRun } from "./mockEngine";
+import { DEFAULT_REGION, runUnderMocks, type ProgramRun } from "./mockEngine";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { evaluatePolicies, loadPolicyConfig, type Violation } from "../policy/offline";
 import { PROJECT, readStackFile } from "./stackFile";
 
 export interface Plan {
     readonly stack: string;
+    /** The stack's `aws:region`. */
+    readonly region: string;
     readonly run: ProgramRun;
     readonly manifests: readonly Manifest[];
     readonly schemaProblems: readonly string[];
@@ -33,14 +35,15 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     const program = (await import("../index")) as unknown as { default?: () => unknown } | (() => unknown);
     const entry = typeof program === "function" ? program : program.default;
     if (typeof entry !== "function") throw new Error("index.ts must export the program function (export = async () => ...)");
+    const config = { ...file.config, ...options.configOverrides };
     const run = await runUnderMocks({
         project: PROJECT,
         stack,
-        config: { ...file.config, ...options.configOverrides },
+        config,
         secretKeys: file.secretKeys,
         program: entry,
     });
     const manifests = manifestsOf(run.resources);
     const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });
-    return { stack, run, manifests, schemaProblems: await validateManifests(manifests), placeholders: file.placeholders, violations };
+    return { stack, region: config["aws:region"] ?? DEFAULT_REGION, run, manifests, schemaProblems: await validateManifests(manifests), placeholders: file.placeholders, violations };
 }
