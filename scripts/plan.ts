@@ -5,11 +5,12 @@ import { criticalPath, formatCriticalPath, formatMargins, margins } from "../har
 import { planFails, planStack, type Plan } from "../harness/plan";
 import { ProgramFailure } from "../harness/mockEngine";
 import { PROJECT_ROOT } from "../harness/stackFile";
+import { summaryMarkdown } from "../harness/summary";
 import type { Violation } from "../policy/offline";
 
 /**
- * Offline plan: runs index.ts for a stack under Pulumi's mocks and writes out/<stack>/resources.json
- * and out/<stack>/manifests.yaml. Exits 1 on config, program or schema errors.
+ * Offline plan: runs index.ts for a stack under Pulumi's mocks and writes out/<stack>/resources.json,
+ * manifests.yaml, policy.json and summary.md. Exits 1 on config, program or schema errors.
  *   npm run plan -- [stack]    (default: dev)
  */
 
@@ -70,12 +71,13 @@ async function main(): Promise<number> {
     writeFileSync(join(outDir, "resources.json"), `${JSON.stringify(resourcesDocument(plan), null, 2)}\n`);
     writeFileSync(join(outDir, "manifests.yaml"), plan.manifests.map((manifest) => stringify(manifest, { sortMapEntries: true })).join("---\n"));
     writeFileSync(join(outDir, "policy.json"), `${JSON.stringify(violations, null, 2)}\n`);
+    writeFileSync(join(outDir, "summary.md"), summaryMarkdown(plan));
     console.log(summary(plan));
     const path = criticalPath(plan.run.resources);
     console.log(formatCriticalPath(path));
     console.log(formatMargins(margins(path, plan.run.resources)));
     console.log(formatViolations(violations, stack));
-    console.log(`Wrote ${["resources.json", "manifests.yaml", "policy.json"].map((file) => join("out", stack, file)).join(", ")}`);
+    console.log(`Wrote ${["resources.json", "manifests.yaml", "policy.json", "summary.md"].map((file) => join("out", stack, file)).join(", ")}`);
     if (planFails(plan)) {
         console.error(`Mandatory policy violations: the plan of "${stack}" fails.`);
         return 1;
