@@ -140,6 +140,11 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "pulumi:providers:kubernetes": "not an AWS resource",
 };
 
+/** Planned AWS types (and remote EKS components) the model neither prices nor lists as free. */
+export function typesWithoutPrice(resources: readonly { readonly type: string }[]): string[] {
+    return [...new Set(resources.map((resource) => resource.type))].filter((type) => /^(aws|eks):/.test(type) && PRICED_TYPES[type] === undefined && FREE_TYPES[type] === undefined).sort();
+}
+
 /** Traffic-dependent charges the estimate leaves out. */
 export function excludedUsage(prices: RegionPrices): string[] {
     return [
@@ -326,9 +331,7 @@ export function estimateMonthlyCost(resources: readonly RecordedResource[], regi
     const records = ofType("aws:route53/record:Record");
     if (records.length > 0) lines.push({ item: "Route53", detail: `${records.length} alias records (no charge; alias queries to the NLB are free); the hosted zone (${rate(prices.route53HostedZoneMonth)}/month) exists outside the stack`, monthlyUsd: 0 });
 
-    for (const type of new Set(resources.map((resource) => resource.type))) {
-        if (/^(aws|eks):/.test(type) && PRICED_TYPES[type] === undefined && FREE_TYPES[type] === undefined) unpriced.push(`${type}: neither priced nor known to be free in harness/cost.ts`);
-    }
+    for (const type of typesWithoutPrice(resources)) unpriced.push(`${type}: neither priced nor known to be free in harness/cost.ts`);
 
     const workloads = workloadShares(resources, nodeCapacity);
     const requested = workloads.reduce((sum, workload) => ({ cpu: sum.cpu + workload.cpu, memoryGiB: sum.memoryGiB + workload.memoryGiB }), { cpu: 0, memoryGiB: 0 });
@@ -387,14 +390,25 @@ export function formatCost(estimate: CostEstimate): string {
     ].join("\n");
 }
 
-/** What changes between two estimates: the bill, line by line, and the workloads' allocated share. */
+/** What changes between two estimates: the bill by item, and the workloads' allocated share. */
 export function formatCostDelta(base: CostEstimate, head: CostEstimate): string {
-    const key = (line: CostLine): string => `${line.item}\u0000${line.detail}`;
-    const before = new Map(base.lines.map((line) => [key(line), line]));
-    const after = new Map(head.lines.map((line) => [key(line), line]));
-    const removed = base.lines.filter((line) => !after.has(key(line)));
-    const added = head.lines.filter((line) => !before.has(key(line)));
-    const delta = Math.round((head.totalUsd - base.totalUsd) * 100) / 100;
+    const byItem = (estimate: CostEstimate): Map<string, { usd: number; details: string[] }> => {
+        const items = new Map<string, { usd: number; details: string[] }>();
+        for (const line of estimate.lines) {
+            const item = items.get(line.item) ?? { usd: 0, details: [] };
+            items.set(line.item, { usd: round(item.usd + line.monthlyUsd), details: [...item.details, line.detail] });
+        }
+        return items;
+    };
+    const before = byItem(base);
+    const after = byItem(head);
+    const itemChanges = [...new Set([...before.keys(), ...after.keys()])].flatMap((item) => {
+        const old = before.get(item);
+        const now = after.get(item);
+        if ((old?.usd ?? 0) === (now?.usd ?? 0)) return [];
+        return [`| ${item} | ${old ? `${usd(old.usd)} (${old.details.join("; ")})` : "none"} | ${now ? `${usd(now.usd)} (${now.details.join("; ")})` : "none"} | ${signed((now?.usd ?? 0) - (old?.usd ?? 0))} |`];
+    });
+    const delta = round(head.totalUsd - base.totalUsd);
     const workloadsBefore = new Map(base.workloads.map((workload) => [workload.name, workload]));
     const workloadsAfter = new Map(head.workloads.map((workload) => [workload.name, workload]));
     const workloadChanges = [...new Set([...workloadsBefore.keys(), ...workloadsAfter.keys()])].sort().flatMap((name) => {
@@ -406,9 +420,7 @@ export function formatCostDelta(base: CostEstimate, head: CostEstimate): string 
     });
     return [
         `Estimated monthly cost (${head.region}): ${usd(base.totalUsd)} → ${usd(head.totalUsd)} (**${delta === 0 ? "no change" : signed(delta)}**)`,
-        ...(removed.length + added.length > 0
-            ? ["", "| | item | detail | USD/month |", "|---|---|---|---:|", ...removed.map((line) => `| − | ${line.item} | ${line.detail} | ${usd(line.monthlyUsd)} |`), ...added.map((line) => `| + | ${line.item} | ${line.detail} | ${usd(line.monthlyUsd)} |`)]
-            : []),
+        ...(itemChanges.length > 0 ? ["", "| item | before | after | USD/month |", "|---|---|---|---:|", ...itemChanges] : []),
         ...(workloadChanges.length > 0
             ? ["", "Workloads' share of the node cost (allocated by requests, not an extra bill while the nodes have room):", "", "| workload | before | after | share |", "|---|---|---|---:|", ...workloadChanges]
             : []),

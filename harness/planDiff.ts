@@ -85,6 +85,7 @@ function typeName(type: string): string {
 }
 
 export function resourceLabel(resource: Pick<RecordedResource, "type" | "name" | "inputs">): string {
+    if (resource.type.startsWith("pulumi:providers:")) return `Provider ${typeName(resource.type)} ${resource.name}`;
     if (resource.type.startsWith("kubernetes:")) {
         const metadata = (resource.inputs.metadata ?? {}) as { name?: string; namespace?: string };
         return `${typeName(resource.type)} ${metadata.namespace ? `${metadata.namespace}/` : ""}${metadata.name ?? resource.name}`;

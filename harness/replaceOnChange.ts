@@ -283,6 +283,11 @@ export function isLocalComponent(type: string): boolean {
     return type.startsWith("commerce-edge:");
 }
 
+/** Planned types with no row in the table (this project's local components need none). */
+export function typesWithoutRow(resources: readonly { readonly type: string }[]): string[] {
+    return [...new Set(resources.map((resource) => resource.type))].filter((type) => !isLocalComponent(type) && REPLACE_ON_CHANGE[type] === undefined).sort();
+}
+
 /** The server and CA of a kubeconfig's current context, the identity pulumi-kubernetes compares. */
 function activeCluster(kubeconfig: unknown): string {
     if (typeof kubeconfig !== "string") return JSON.stringify(kubeconfig ?? null);

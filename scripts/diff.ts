@@ -47,18 +47,17 @@ function describe(error: unknown): string {
 async function main(): Promise<number> {
     const started = performance.now();
     const { stack, base } = parseArgs(process.argv.slice(2));
-    let head: Plan;
-    try {
-        head = await planStack(stack);
-    } catch (error) {
-        console.error(`The working tree does not plan "${stack}": ${describe(error)}`);
-        return 1;
-    }
-
     const checkout = checkoutBase(base);
     const notes: string[] = [];
+    let head: Plan;
     let basePlan: Plan | undefined;
     try {
+        try {
+            head = await planStack(stack);
+        } catch (error) {
+            console.error(`The working tree does not plan "${stack}": ${describe(error)}`);
+            return 1;
+        }
         try {
             basePlan = await planBase(checkout.dir, stack);
         } catch (error) {
