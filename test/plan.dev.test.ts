@@ -34,7 +34,7 @@ describe("dev plan", () => {
             assert.deepEqual(listeners.map((listener) => field<number>(listener, "port")).sort((a, b) => a - b), [80, 443, 61616]);
             for (const listener of listeners) {
                 const arnRef = field<{ targetGroupArn: string }[]>(listener, "defaultActions")[0]!.targetGroupArn;
-                const group = q.ofType(TG).find((tg) => arnRef.endsWith(`:${tg.name}`));
+                const group = q.ofType(TG).find((tg) => tg.id === arnRef);
                 assert.ok(group, `listener ${String(field(listener, "port"))} forwards to a target group`);
                 assert.equal(field(group, "proxyProtocolV2"), true);
                 assert.equal(field(group, "port"), nodePortOf.get(field<number>(listener, "port")));
