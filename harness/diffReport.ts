@@ -45,7 +45,7 @@ function dangerousLine(change: ResourceChange): string[] {
     const lines = [`- **${change.failures.length > 0 ? `${ACTION_WORD[change.action]} that fails` : ACTION_WORD[change.action]}** \`${change.label}\` (${change.group})`];
     for (const reason of change.forcedBy) lines.push(`  - \`${reason.path}\` forces the replacement: ${reason.because} (${reason.source})`);
     for (const reason of change.failures) lines.push(`  - \`${reason.path}\`: ${reason.because} (${reason.source})`);
-    if (change.deleteFirst) lines.push("  - deleted before its replacement is created: unavailable in between");
+    if (change.deleteFirst) lines.push("  - deleted before its replacement is created (a named object): absent in between");
     if (change.danger) lines.push(`  - ${change.danger}`);
     return lines;
 }
@@ -63,7 +63,7 @@ export function diffMarkdown(input: DiffReportInput): string {
         "",
         "## Dangerous changes",
         "",
-        ...(dangerous.length === 0 ? ["None: no stateful or address-bearing resource is replaced or deleted, and no change fails."] : dangerous.flatMap(dangerousLine)),
+        ...(dangerous.length === 0 ? ["None: no stateful or address-bearing resource is replaced or deleted, no object is deleted before its replacement, and no change fails."] : dangerous.flatMap(dangerousLine)),
         "",
         "## Changes by component",
         "",

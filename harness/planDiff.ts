@@ -360,9 +360,13 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
     return { counts, changes: results, unknownTypes: [...unknownTypes].sort() };
 }
 
-/** Dangerous first: replacements and deletions of stateful or address-bearing resources, and changes that fail. */
+/**
+ * Dangerous first: replacements and deletions of stateful or address-bearing resources, changes that
+ * fail, and objects deleted before their replacement exists (a controller without its ConfigMap serves
+ * defaults in between).
+ */
 export function dangerousChanges(diff: PlanDiff): ResourceChange[] {
-    return diff.changes.filter((change) => change.danger !== undefined || change.failures.length > 0);
+    return diff.changes.filter((change) => change.danger !== undefined || change.failures.length > 0 || change.deleteFirst);
 }
 
 export function summaryLine(diff: PlanDiff): string {

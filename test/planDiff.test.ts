@@ -96,8 +96,12 @@ describe("plan diff on hand-made resources", () => {
             resource("k8s", "pulumi:providers:kubernetes", mutable ? { enableConfigMapMutable: "true" } : {}),
             resource("cm", "kubernetes:core/v1:ConfigMap", { metadata: { name: "settings", namespace: "shop" }, data: { key: value } }, { provider: "k8s" }),
         ];
-        assert.equal(byLabel(diffPlans(plan(false, "a"), plan(false, "b")), "ConfigMap shop/settings").action, "replace");
-        assert.equal(byLabel(diffPlans(plan(true, "a"), plan(true, "b")), "ConfigMap shop/settings").action, "update");
+        const replaced = diffPlans(plan(false, "a"), plan(false, "b"));
+        assert.deepEqual([byLabel(replaced, "ConfigMap shop/settings").action, byLabel(replaced, "ConfigMap shop/settings").deleteFirst], ["replace", true]);
+        assert.deepEqual(dangerousChanges(replaced).map((change) => change.label), ["ConfigMap shop/settings"], "absent between its deletion and its replacement");
+        const updated = diffPlans(plan(true, "a"), plan(true, "b"));
+        assert.equal(byLabel(updated, "ConfigMap shop/settings").action, "update");
+        assert.deepEqual(dangerousChanges(updated), []);
     });
 
     it("counts creates and deletes, and names types the table does not know", () => {
