@@ -67,7 +67,7 @@ export function diffMarkdown(input: DiffReportInput): string {
         "",
         "## Changes by component",
         "",
-        ...(diff.changes.length === 0 ? ["No change."] : [...groups.entries()].flatMap(([group, changes]) => [
+        ...(diff.changes.length === 0 ? ["No change.", ""] : [...groups.entries()].flatMap(([group, changes]) => [
             `### ${group}`,
             "",
             ...changes.flatMap((change) => [heading(change), ...change.changes.map(changeLine), ...change.cautions.map((caution) => `  - note: ${caution}`)]),
