@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { MockResourceResult } from "@pulumi/pulumi/runtime";
 import { fakeInvokeResult, fakeResourceState } from "./fakes";
 
 /**
@@ -145,7 +146,6 @@ interface RegisterRequest {
 interface RegisterResponse {
     getUrn(): string;
     getId(): string;
-    getObject(): Struct | undefined;
 }
 
 type Monitor = {
@@ -177,6 +177,12 @@ async function resolveOutputs(exported: unknown): Promise<{ outputs: Record<stri
     return { outputs, secretOutputs };
 }
 
+/** What the fake cloud returned for a registration, and the inputs it was given. */
+interface FakeRegistration {
+    readonly result: MockResourceResult;
+    readonly inputs: Record<string, unknown>;
+}
+
 /** Runs `options.program` under mocks and returns what it registered and exported. */
 export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     const started = performance.now();
@@ -184,10 +190,15 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     const region = options.config["aws:region"] ?? DEFAULT_REGION;
     const resources: RecordedResource[] = [];
     let inFlight = 0;
+    let lastFake: FakeRegistration | undefined;
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => fakeResourceState(args, region),
+            // The mock monitor calls this synchronously inside registerResource: the hook below reads it right after.
+            newResource: (args) => {
+                lastFake = { result: fakeResourceState(args, region), inputs: (args.inputs ?? {}) as Record<string, unknown> };
+                return lastFake.result;
+            },
             call: (args) => fakeInvokeResult(args.token, args.inputs as Record<string, unknown>, region),
         },
         options.project,
@@ -207,6 +218,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         request.getPropertydependenciesMap().forEach((value, key) => {
             propertyDependencies[key] = [...new Set(value.getUrnsList())].sort();
         });
+        lastFake = undefined;
         register(request, (error, response) => {
             inFlight--;
             if (!error && response) {
@@ -223,11 +235,13 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     rawInputs: inputs.raw as Record<string, unknown>,
                     secretPaths,
                     id: response.getId(),
-                    computed: computedOutputs(response.getObject()?.toJavaScript() ?? {}, inputs.clean as Record<string, unknown>),
+                    computed: fake ? computedOutputs(fake.result.state as Record<string, unknown>, fake.inputs) : {},
                 });
             }
             callback(error, response);
         });
+        // The callback runs later; newResource has run by now (synchronously, inside register).
+        const fake: FakeRegistration | undefined = lastFake;
     };
 
     const failures: unknown[] = [];
