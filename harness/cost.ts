@@ -1,4 +1,5 @@
 import type { RecordedResource } from "./mockEngine";
+import { cpuCores, gibibytes } from "./quantity";
 
 /**
  * Estimated monthly cost of a plan, from a dated, sourced table of AWS on-demand list prices (USD).
@@ -195,20 +196,6 @@ const round = (value: number): number => Math.round(value * 100) / 100;
 /** A unit price as listed: at least two decimals ($0.10, $0.0252). */
 const rate = (value: number): string => `$${value.toFixed(Math.max(2, (String(value).split(".")[1] ?? "").length))}`;
 
-function cpuCores(quantity: unknown): number {
-    const text = String(quantity ?? "0");
-    return text.endsWith("m") ? Number(text.slice(0, -1)) / 1000 : Number(text);
-}
-
-const BINARY: Readonly<Record<string, number>> = { Ki: 2 ** -20, Mi: 2 ** -10, Gi: 1, Ti: 2 ** 10 };
-const DECIMAL: Readonly<Record<string, number>> = { k: 1e3 / 2 ** 30, M: 1e6 / 2 ** 30, G: 1e9 / 2 ** 30, T: 1e12 / 2 ** 30 };
-function gibibytes(quantity: unknown): number {
-    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(quantity ?? "0"));
-    if (!match) return 0;
-    const unit = match[2];
-    return Number(match[1]) * (unit === undefined ? 2 ** -30 : (BINARY[unit] ?? DECIMAL[unit] ?? 0));
-}
-
 interface PodSpec {
     readonly containers?: { readonly resources?: { readonly requests?: Record<string, string> } }[];
 }
@@ -272,12 +259,12 @@ export function estimateMonthlyCost(resources: readonly RecordedResource[], regi
         else lines.push({ item: "EBS node volumes", detail: `${count} × ${rootGiB} GiB gp3 (${rate(prices.ebsGp3GbMonth)}/GB-month)`, monthlyUsd: count * rootGiB * prices.ebsGp3GbMonth });
     }
 
-    for (const workload of [...ofType("kubernetes:apps/v1:StatefulSet")]) {
+    for (const workload of ofType("kubernetes:apps/v1:StatefulSet")) {
         const inputs = workload.inputs as WorkloadInputs;
         const replicas = inputs.spec?.replicas ?? 1;
         for (const claim of inputs.spec?.volumeClaimTemplates ?? []) {
             const size = gibibytes(claim.spec?.resources?.requests?.storage);
-            if (!gp3Class(claim.spec?.storageClassName)) {
+            if (!gp3Class(claim.spec?.storageClassName) || Number.isNaN(size)) {
                 unpriced.push(`volume claims of ${inputs.metadata?.name ?? workload.name}: storage class ${claim.spec?.storageClassName ?? "(default)"} is not an EBS gp3 class of the plan`);
                 continue;
             }
@@ -287,7 +274,7 @@ export function estimateMonthlyCost(resources: readonly RecordedResource[], regi
     for (const claim of ofType("kubernetes:core/v1:PersistentVolumeClaim")) {
         const spec = claim.inputs.spec as { storageClassName?: string; resources?: { requests?: { storage?: string } } } | undefined;
         const size = gibibytes(spec?.resources?.requests?.storage);
-        if (!gp3Class(spec?.storageClassName)) unpriced.push(`claim ${claim.name}: storage class ${spec?.storageClassName ?? "(default)"} is not an EBS gp3 class of the plan`);
+        if (!gp3Class(spec?.storageClassName) || Number.isNaN(size)) unpriced.push(`claim ${claim.name}: storage class ${spec?.storageClassName ?? "(default)"} is not an EBS gp3 class of the plan`);
         else lines.push({ item: "EBS volumes (workloads)", detail: `claim ${claim.name}: ${size} GiB gp3`, monthlyUsd: size * prices.ebsGp3GbMonth });
     }
 
@@ -357,8 +344,10 @@ function workloadShares(resources: readonly RecordedResource[], nodes: { cpu: nu
         const inputs = resource.inputs as WorkloadInputs;
         const replicas = inputs.spec?.replicas ?? 1;
         const containers = inputs.spec?.template?.spec?.containers ?? [];
-        const cpu = replicas * containers.reduce((sum, container) => sum + cpuCores(container.resources?.requests?.cpu), 0);
-        const memoryGiB = replicas * containers.reduce((sum, container) => sum + gibibytes(container.resources?.requests?.memory), 0);
+        // A container without a request asks for nothing.
+        const request = (value: number): number => (Number.isNaN(value) ? 0 : value);
+        const cpu = replicas * containers.reduce((sum, container) => sum + request(cpuCores(container.resources?.requests?.cpu)), 0);
+        const memoryGiB = replicas * containers.reduce((sum, container) => sum + request(gibibytes(container.resources?.requests?.memory)), 0);
         const share = nodes.cpu > 0 ? Math.max(cpu / nodes.cpu, memoryGiB / nodes.memoryGiB) : 0;
         return { name: `${inputs.metadata?.namespace ?? "default"}/${inputs.metadata?.name ?? resource.name}`, replicas, cpu: round(cpu), memoryGiB: round(memoryGiB), monthlyUsd: round(share * nodes.monthlyUsd) };
     }).sort((a, b) => a.name.localeCompare(b.name));

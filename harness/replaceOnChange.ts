@@ -1,3 +1,5 @@
+import { gibibytes } from "./quantity";
+
 /**
  * What a live stack does when an input changes: per resource type, the input properties whose change
  * makes the provider replace the resource, or makes the update fail, each with its source. A change
@@ -302,12 +304,6 @@ function activeCluster(kubeconfig: unknown): string {
     } catch {
         return kubeconfig;
     }
-}
-
-const UNITS: Readonly<Record<string, number>> = { Ki: 1 / 1024 ** 2, Mi: 1 / 1024, Gi: 1, Ti: 1024, K: 1e3 / 1024 ** 3, M: 1e6 / 1024 ** 3, G: 1e9 / 1024 ** 3, T: 1e12 / 1024 ** 3 };
-function gibibytes(quantity: unknown): number {
-    const match = /^(\d+(?:\.\d+)?)([KMGT]i?)?$/.exec(String(quantity));
-    return match ? Number(match[1]) * (UNITS[match[2] ?? ""] ?? 1 / 1024 ** 3) : Number.NaN;
 }
 
 /** The value at a dotted path (`a.b`), or undefined. */

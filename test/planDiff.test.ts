@@ -91,6 +91,14 @@ describe("plan diff on hand-made resources", () => {
         assert.deepEqual(dangerousChanges(rejected).map((change) => change.label), ["StorageClass gp3"]);
     });
 
+    it("lets a volume claim grow in place and reports a shrinking one as failing", () => {
+        const claim = (storage: string): RecordedResource => resource("pvc", "kubernetes:core/v1:PersistentVolumeClaim", { metadata: { name: "data", namespace: "mq" }, spec: { resources: { requests: { storage } } } });
+        const grown = diffPlans([claim("20Gi")], [claim("50Gi")]).changes[0]!;
+        assert.deepEqual([grown.action, grown.failures], ["update", []]);
+        const shrunk = diffPlans([claim("20Gi")], [claim("10000Mi")]).changes[0]!;
+        assert.match(shrunk.failures[0]?.because ?? "", /can only grow/);
+    });
+
     it("replaces a ConfigMap on a data change unless its provider makes ConfigMaps mutable", () => {
         const plan = (mutable: boolean, value: string): RecordedResource[] => [
             resource("k8s", "pulumi:providers:kubernetes", mutable ? { enableConfigMapMutable: "true" } : {}),
