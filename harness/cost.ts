@@ -208,10 +208,15 @@ interface WorkloadInputs {
     };
 }
 
+/** Why a region cannot be priced, or undefined when it can. */
+export function unpricedRegion(region: string): string | undefined {
+    return PRICE_TABLE[region] ? undefined : `No prices for region "${region}" in harness/cost.ts (priced: ${Object.keys(PRICE_TABLE).join(", ")}): add its rows to estimate the cost.`;
+}
+
 /** The stack's monthly cost in `region`, from its planned resources. */
 export function estimateMonthlyCost(resources: readonly RecordedResource[], region: string, options: CostOptions = {}): CostEstimate {
     const prices = PRICE_TABLE[region];
-    if (!prices) throw new Error(`no prices for region "${region}" in harness/cost.ts (priced: ${Object.keys(PRICE_TABLE).join(", ")})`);
+    if (!prices) throw new Error(unpricedRegion(region));
     const lines: CostLine[] = [];
     const unpriced: string[] = [];
     const assumptions: string[] = [];

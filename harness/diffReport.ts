@@ -12,8 +12,9 @@ export interface DiffReportInput {
     /** e.g. "`HEAD` (6f9aea9)". */
     readonly baseLabel: string;
     readonly headLabel: string;
-    readonly baseCost: CostEstimate;
-    readonly headCost: CostEstimate;
+    /** Absent when the region has no prices. */
+    readonly baseCost?: CostEstimate;
+    readonly headCost?: CostEstimate;
     /** Lines shown under the header: a base that did not plan, dependencies that differ, secrets whose ciphertext changed. */
     readonly notes: readonly string[];
     readonly topologyChanged: boolean;
@@ -74,7 +75,7 @@ export function diffMarkdown(input: DiffReportInput): string {
         ...(diff.unknownTypes.length > 0 ? [`Types without a row in harness/replaceOnChange.ts (their changes are shown as updates): ${diff.unknownTypes.map((type) => `\`${type}\``).join(", ")}.`, ""] : []),
         "## Monthly cost",
         "",
-        formatCostDelta(input.baseCost, input.headCost),
+        input.baseCost && input.headCost ? formatCostDelta(input.baseCost, input.headCost) : "No estimate: the stack's region has no prices in harness/cost.ts.",
         "",
     ].join("\n");
 }

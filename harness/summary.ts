@@ -1,4 +1,4 @@
-import { estimateMonthlyCost, formatCost, type CostOptions } from "./cost";
+import { estimateMonthlyCost, formatCost, unpricedRegion, type CostOptions } from "./cost";
 import { SECRET_MARKER } from "./mockEngine";
 import type { Plan } from "./plan";
 import { computedMarkers } from "./planDiff";
@@ -53,7 +53,7 @@ export function summaryMarkdown(plan: Plan, costOptions: CostOptions = {}): stri
         "",
         "## Monthly cost",
         "",
-        formatCost(estimateMonthlyCost(resources, plan.region, costOptions)),
+        unpricedRegion(plan.region) ?? formatCost(estimateMonthlyCost(resources, plan.region, costOptions)),
         "",
         "## Topology",
         "",

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { changedSecretKeys, checkoutBase, lockfilesDiffer, planBase } from "../harness/basePlan";
-import { estimateMonthlyCost } from "../harness/cost";
+import { estimateMonthlyCost, unpricedRegion } from "../harness/cost";
 import { diffMarkdown } from "../harness/diffReport";
 import { ProgramFailure } from "../harness/mockEngine";
 import { planFails, planStack, type Plan } from "../harness/plan";
@@ -80,13 +80,14 @@ async function main(): Promise<number> {
     const topologyChanged = basePlan === undefined || topologyMarkdown(baseResources) !== headTopology;
     const outDir = join(PROJECT_ROOT, "out", stack);
     mkdirSync(outDir, { recursive: true });
+    const baseRegion = basePlan?.region ?? head.region;
+    const priced = unpricedRegion(baseRegion) === undefined && unpricedRegion(head.region) === undefined;
     writeFileSync(join(outDir, "diff.md"), diffMarkdown({
         stack,
         diff,
         baseLabel: `\`${base}\` (${checkout.sha.slice(0, 7)})`,
         headLabel: "the working tree",
-        baseCost: estimateMonthlyCost(baseResources, basePlan?.region ?? head.region),
-        headCost: estimateMonthlyCost(head.run.resources, head.region),
+        ...(priced ? { baseCost: estimateMonthlyCost(baseResources, baseRegion), headCost: estimateMonthlyCost(head.run.resources, head.region) } : {}),
         notes,
         topologyChanged,
     }));

@@ -72,7 +72,8 @@ describe("plan review of the stack files", () => {
         assert.equal(line(extended, "EKS control plane"), cents(EU.eksExtendedSupportClusterHour * HOURS_PER_MONTH));
         const virginia = estimateMonthlyCost(dev.run.resources, "us-east-1");
         assert.equal(line(virginia, "EC2 nodes"), cents(3 * PRICE_TABLE["us-east-1"]!.instances["m6i.large"]!.hourly * HOURS_PER_MONTH));
-        assert.throws(() => estimateMonthlyCost(dev.run.resources, "ap-south-2"), /no prices for region "ap-south-2" in harness\/cost\.ts \(priced: us-east-1, eu-west-1\)/);
+        assert.throws(() => estimateMonthlyCost(dev.run.resources, "ap-south-2"), /No prices for region "ap-south-2" in harness\/cost\.ts \(priced: us-east-1, eu-west-1\)/);
+        assert.match(summaryMarkdown({ ...dev, region: "ap-south-2" }), /## Monthly cost\n\nNo prices for region "ap-south-2" in harness\/cost\.ts/, "a stack in another region still gets its summary");
     });
 
     it("leaves an instance type without a price out of the total and says so", () => {
