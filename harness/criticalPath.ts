@@ -8,25 +8,44 @@ import type { RecordedResource } from "./mockEngine";
  *
  * A resource starts when everything it waits for has finished. It waits for:
  * - its dependencies, a component expanded as Pulumi expands it (runtime/dependsOn.js): to the custom
- *   and remote resources below it, through components only;
+ *   and remote resources below it, through components only. A dependency that one of its input
+ *   properties consumes (the SDK's propertyDependencies) is data; any other one is an explicit dependsOn;
  * - its provider, which must exist before the resource can be created;
  * - custom and remote resources referenced in its inputs: the SDK awaits a custom resource's id before
  *   registering, and a plugin reads a remote component's outputs, even where a remote component leaves
  *   references out of its dependencies (a local component reference only waits for its URN);
- * - for a pod workload, the node groups of its cluster: Pulumi's await needs Ready pods, which need
- *   nodes, though nothing in the program says so;
+ * - for a pod workload, and for an EKS add-on (whose pods must run before it is ACTIVE), the node groups
+ *   of its cluster: Pulumi's await needs Ready pods, which need nodes, though nothing in the program says so;
  * - for a Service with a selector (not headless), the pod workloads of its namespace it selects: its
- *   await needs a ready endpoint address (pulumi-kubernetes provider/pkg/await/service.go).
+ *   await needs a ready endpoint address (pulumi-kubernetes provider/pkg/await/service.go);
+ * - for a pod workload, the claims its pods mount (volume claim templates, or claims of its namespace named in
+ *   its pod volumes) and the EKS add-on that runs their storage class's provisioner: a pod starts only once its
+ *   claim exists and binds, and the claim binds only once the CSI driver runs;
+ * - for a node group, the VPC CNI add-on of its cluster: a node is Ready, and the group's creation done, only
+ *   once the CNI runs on it (EKS User Guide, "Amazon VPC CNI");
+ * - for an Ingress, the controller of its class (the Deployment started with --ingress-class=<class>):
+ *   the Ingress await needs the status.loadBalancer the controller publishes (pulumi-kubernetes
+ *   provider/pkg/await/ingress.go).
  * Local components take no time; a remote component (its type has a creation time) stands for the
  * children its plugin creates.
  */
 
 /** The fields of a recorded resource the critical path reads. */
 export type GraphResource = Pick<RecordedResource, "urn" | "type" | "name" | "custom" | "dependencies"> &
-    Partial<Pick<RecordedResource, "parent" | "provider" | "inputs">>;
+    Partial<Pick<RecordedResource, "parent" | "provider" | "inputs" | "propertyDependencies">>;
 
-/** How a resource waits for the one before it on the path. */
-export type WaitReason = "dependency" | "provider" | "reference" | "nodes" | "selects";
+/**
+ * How a resource waits for the one before it on the path. Every reason but dependsOn is a data
+ * dependency: an Output consumed, a provider, a resource reference, or what Pulumi's await of the
+ * resource needs (nodes for pods, the CNI for nodes, ready endpoints for a Service, a claim and its CSI driver
+ * for a volume, the controller that publishes an Ingress's status). Without propertyDependencies a dependency counts as dependsOn.
+ */
+export type WaitReason = "data" | "dependsOn" | "provider" | "reference" | "nodes" | "network" | "selects" | "storage" | "publishes";
+
+/** Every reason but an explicit dependsOn. */
+export function isDataDependency(reason: WaitReason): boolean {
+    return reason !== "dependsOn";
+}
 
 export interface PathStep {
     readonly urn: string;
@@ -62,7 +81,15 @@ const POD_WORKLOADS = new Set([
     "kubernetes:core/v1:Pod",
 ]);
 const SERVICE = "kubernetes:core/v1:Service";
-const namespaceOf = (resource: GraphResource): string => (resource.inputs?.metadata as { namespace?: string } | undefined)?.namespace ?? "default";
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
+const ADDON = "aws:eks/addon:Addon";
+/** EKS add-ons that run a CSI provisioner (EKS User Guide, EBS/EFS CSI driver add-ons). */
+const PROVISIONER_ADDONS: Readonly<Record<string, string>> = { "ebs.csi.aws.com": "aws-ebs-csi-driver", "efs.csi.aws.com": "aws-efs-csi-driver" };
+const metadataOf = (resource: GraphResource): { name?: string; namespace?: string; annotations?: Record<string, string> } =>
+    (resource.inputs?.metadata as { name?: string; namespace?: string; annotations?: Record<string, string> } | undefined) ?? {};
+const namespaceOf = (resource: GraphResource): string => metadataOf(resource).namespace ?? "default";
 const CLUSTERS = new Set(["eks:index:Cluster", "aws:eks/cluster:Cluster"]);
 const NODE_GROUPS = new Set(["eks:index:ManagedNodeGroup", "eks:index:NodeGroup", "eks:index:NodeGroupV2", "aws:eks/nodeGroup:NodeGroup"]);
 
@@ -115,16 +142,20 @@ export function criticalPath(resources: readonly GraphResource[], weights: Reado
     const work = resources.filter(takesTime);
     const waits = new Map<string, Map<string, WaitReason>>();
     const references = new Map<string, Set<string>>();
+    // A data reason replaces dependsOn on the same edge: the dependsOn only restates what the data needs.
+    const addWait = (own: Map<string, WaitReason>, self: string, urns: Iterable<string>, reason: WaitReason): void => {
+        for (const urn of urns) {
+            if (urn !== self && (!own.has(urn) || (own.get(urn) === "dependsOn" && reason !== "dependsOn"))) own.set(urn, reason);
+        }
+    };
     for (const resource of work) {
         const own = new Map<string, WaitReason>();
-        const add = (urns: Iterable<string>, reason: WaitReason): void => {
-            for (const urn of urns) if (urn !== resource.urn && !own.has(urn)) own.set(urn, reason);
-        };
-        add(resource.dependencies.flatMap(expand), "dependency");
-        if (resource.provider) add(expand(resource.provider), "provider");
+        const consumed = new Set(Object.values(resource.propertyDependencies ?? {}).flat());
+        for (const dependency of resource.dependencies) addWait(own, resource.urn, expand(dependency), consumed.has(dependency) ? "data" : "dependsOn");
+        if (resource.provider) addWait(own, resource.urn, expand(resource.provider), "provider");
         const referenced = referencedUrns(resource.inputs ?? {}, new Set());
         references.set(resource.urn, referenced);
-        add([...referenced].filter(isTimed), "reference");
+        addWait(own, resource.urn, [...referenced].filter(isTimed), "reference");
         waits.set(resource.urn, own);
     }
 
@@ -141,24 +172,75 @@ export function criticalPath(resources: readonly GraphResource[], weights: Reado
         }
         return found;
     };
-    const nodeGroups = work.filter((resource) => NODE_GROUPS.has(resource.type));
-    for (const workload of work.filter((resource) => POD_WORKLOADS.has(resource.type))) {
-        const own = waits.get(workload.urn)!;
-        const workloadClusters = clustersOf(workload.urn);
-        for (const group of nodeGroups) {
-            if (!own.has(group.urn) && [...clustersOf(group.urn)].some((cluster) => workloadClusters.has(cluster))) own.set(group.urn, "nodes");
+    const sameCluster = (a: string, b: string): boolean => {
+        const ofA = clustersOf(a);
+        return [...clustersOf(b)].some((cluster) => ofA.has(cluster));
+    };
+    /** Whether `from` waits for `target`, directly or through what it waits for. */
+    const waitsFor = (from: string, target: string, seen = new Set<string>()): boolean => {
+        for (const next of waits.get(from)?.keys() ?? []) {
+            if (next === target) return true;
+            if (!seen.has(next)) {
+                seen.add(next);
+                if (waitsFor(next, target, seen)) return true;
+            }
         }
+        return false;
+    };
+    const nodeGroups = work.filter((resource) => NODE_GROUPS.has(resource.type));
+    for (const waiter of work.filter((resource) => POD_WORKLOADS.has(resource.type) || resource.type === ADDON)) {
+        // An add-on the nodes themselves wait for (the VPC CNI, kube-proxy: DaemonSets with nothing to run yet) is ACTIVE
+        // without them; every other add-on's pods need nodes.
+        const groups = nodeGroups.filter((group) => sameCluster(waiter.urn, group.urn) && !(waiter.type === ADDON && waitsFor(group.urn, waiter.urn)));
+        addWait(waits.get(waiter.urn)!, waiter.urn, groups.map((group) => group.urn), "nodes");
+    }
+
+    const addons = work.filter((resource) => resource.type === ADDON);
+    for (const group of nodeGroups) {
+        const cni = addons.filter((addon) => addon.inputs?.addonName === "vpc-cni" && sameCluster(group.urn, addon.urn));
+        addWait(waits.get(group.urn)!, group.urn, cni.map((addon) => addon.urn), "network");
+    }
+
+    const storageClasses = work.filter((resource) => resource.type === STORAGE_CLASS);
+    const claimResources = work.filter((resource) => resource.type === CLAIM);
+    const defaultClass = storageClasses.find((resource) => metadataOf(resource).annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
+    const driversOf = (className: string | undefined, near: string): string[] => {
+        const storageClass = className === undefined ? defaultClass : storageClasses.find((resource) => metadataOf(resource).name === className);
+        const addonName = PROVISIONER_ADDONS[String(storageClass?.inputs?.provisioner)];
+        return addons.filter((addon) => addon.inputs?.addonName === addonName && sameCluster(near, addon.urn)).map((addon) => addon.urn);
+    };
+    type PodSpec = { volumeClaimTemplates?: { spec?: { storageClassName?: string } }[]; template?: { spec?: { volumes?: { persistentVolumeClaim?: { claimName?: string } }[] } } };
+    for (const workload of work.filter((resource) => POD_WORKLOADS.has(resource.type))) {
+        const spec = workload.inputs?.spec as PodSpec | undefined;
+        const own = waits.get(workload.urn)!;
+        for (const template of spec?.volumeClaimTemplates ?? []) addWait(own, workload.urn, driversOf(template.spec?.storageClassName, workload.urn), "storage");
+        for (const volume of spec?.template?.spec?.volumes ?? []) {
+            const claimName = volume.persistentVolumeClaim?.claimName;
+            const claim = claimResources.find((resource) => metadataOf(resource).name === claimName && namespaceOf(resource) === namespaceOf(workload));
+            if (!claim) continue;
+            addWait(own, workload.urn, [claim.urn], "storage");
+            addWait(own, workload.urn, driversOf((claim.inputs?.spec as { storageClassName?: string } | undefined)?.storageClassName, workload.urn), "storage");
+        }
+    }
+
+    const podArgs = (resource: GraphResource): string[] =>
+        ((resource.inputs?.spec as { template?: { spec?: { containers?: { args?: string[] }[] } } } | undefined)?.template?.spec?.containers ?? []).flatMap((container) => container.args ?? []);
+    for (const ingress of work.filter((resource) => resource.type === INGRESS)) {
+        const className = (ingress.inputs?.spec as { ingressClassName?: string } | undefined)?.ingressClassName;
+        if (!className) continue;
+        const controllers = work.filter((resource) => POD_WORKLOADS.has(resource.type) && podArgs(resource).includes(`--ingress-class=${className}`));
+        addWait(waits.get(ingress.urn)!, ingress.urn, controllers.map((controller) => controller.urn), "publishes");
     }
 
     for (const service of work.filter((resource) => resource.type === SERVICE)) {
         const spec = service.inputs?.spec as { selector?: Record<string, string>; clusterIP?: string; type?: string } | undefined;
         const selector = Object.entries(spec?.selector ?? {});
         if (selector.length === 0 || spec?.clusterIP === "None" || spec?.type === "ExternalName") continue;
-        const own = waits.get(service.urn)!;
-        for (const workload of work.filter((resource) => POD_WORKLOADS.has(resource.type) && namespaceOf(resource) === namespaceOf(service))) {
+        const selected = work.filter((resource) => POD_WORKLOADS.has(resource.type) && namespaceOf(resource) === namespaceOf(service)).filter((workload) => {
             const labels = (workload.inputs?.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels ?? {};
-            if (!own.has(workload.urn) && selector.every(([key, value]) => labels[key] === value)) own.set(workload.urn, "selects");
-        }
+            return selector.every(([key, value]) => labels[key] === value);
+        });
+        addWait(waits.get(service.urn)!, service.urn, selected.map((workload) => workload.urn), "selects");
     }
 
     const finish = new Map<string, number>();

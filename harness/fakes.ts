@@ -1,10 +1,11 @@
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { offlineZones } from "./zones";
 
 /**
  * Fake cloud-computed values for the mock engine. They are obviously fake (documentation ranges,
- * 123456789012) and deterministic, so that two plans of the same commit are identical.
+ * 123456789012) and deterministic, so that two plans of the same commit are identical; only Kubernetes
+ * resourceVersions are keyed per process (see kubernetesState).
  */
 
 export const FAKE_ACCOUNT_ID = "123456789012";
@@ -29,6 +30,11 @@ function fakeId(type: string, name: string): string {
     return `${prefixes[type] ?? ""}${digest(`${type}/${name}`, 17)}`;
 }
 
+/** A name Pulumi auto-names: the logical name and a random 7-character suffix (Pulumi docs, "Resource names"). */
+function autoName(type: string, name: string): string {
+    return `${name}-${digest(`${type}/${name}/autoname`, 7)}`;
+}
+
 function fakeIpv4(seed: string, firstOctets: string): string {
     const bytes = createHash("sha256").update(seed).digest();
     return `${firstOctets}.${(bytes[0] ?? 0) % 254 + 1}`;
@@ -36,11 +42,15 @@ function fakeIpv4(seed: string, firstOctets: string): string {
 
 type Inputs = Record<string, unknown>;
 
+/** Equal inputs give equal fake resourceVersions within one process (a plan, or the two plans of a diff). */
+const RESOURCE_VERSION_KEY = randomBytes(32);
+
 function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
     const metadata = { ...((inputs.metadata as Inputs | undefined) ?? {}) };
     metadata.name ??= args.name;
-    // Stands in for the API server's resourceVersion, which changes with every write: here, with the inputs.
-    metadata.resourceVersion = String(parseInt(digest(JSON.stringify(inputs), 8), 16));
+    // Stands in for the API server's resourceVersion, which changes with every write: here, with the inputs. Keyed
+    // per process, because the inputs may hold secrets (a plain hash of them would end up in the plan's files).
+    metadata.resourceVersion = String(parseInt(createHmac("sha256", RESOURCE_VERSION_KEY).update(JSON.stringify(inputs)).digest("hex").slice(0, 8), 16));
     const state: Inputs = { ...inputs, metadata };
     if (args.type === "kubernetes:core/v1:Service") {
         const spec = { ...((inputs.spec as Inputs | undefined) ?? {}) };
@@ -89,7 +99,8 @@ function eksClusterState(name: string, physicalName: string | undefined, version
 export function fakeResourceState(args: MockResourceArgs, region: string): MockResourceResult {
     const inputs = (args.inputs ?? {}) as Inputs;
     const id = fakeId(args.type, args.name);
-    const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "aws"}:${region}:${FAKE_ACCOUNT_ID}:${args.name}`;
+    const physicalName = typeof inputs.name === "string" ? inputs.name : autoName(args.type, args.name);
+    const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "aws"}:${region}:${FAKE_ACCOUNT_ID}:${physicalName}`;
     if (args.type.startsWith("kubernetes:")) return { id: `${id}`, state: kubernetesState(args, inputs) };
     switch (args.type) {
         case "eks:index:Cluster":
@@ -113,13 +124,13 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
         case "aws:ec2/vpc:Vpc":
             return { id, state: { ...inputs, arn, defaultSecurityGroupId: fakeId("aws:ec2/securityGroup:SecurityGroup", `${args.name}-default`) } };
         case "aws:iam/role:Role":
-            return { id: String(inputs.name ?? args.name), state: { ...inputs, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${String(inputs.name ?? args.name)}`, name: inputs.name ?? args.name } };
+            return { id: physicalName, state: { ...inputs, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:role/${physicalName}`, name: physicalName } };
         case "aws:kms/key:Key":
             return { id, state: { ...inputs, arn: `arn:aws:kms:${region}:${FAKE_ACCOUNT_ID}:key/${id}`, keyId: id } };
         case "aws:route53/record:Record":
             return { id, state: { ...inputs, fqdn: inputs.name } };
         default:
-            return { id, state: { ...inputs, arn, name: inputs.name ?? args.name } };
+            return { id, state: { ...inputs, arn, name: physicalName } };
     }
 }
 

@@ -1,10 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { MockResourceResult } from "@pulumi/pulumi/runtime";
 import { fakeInvokeResult, fakeResourceState } from "./fakes";
 
 /**
  * Runs a Pulumi program under `pulumi.runtime.setMocks` and records every registration: the one mock
  * engine used by the offline plan and by the tests. Cloud-computed values come from `fakes.ts`.
  */
+
+/** The region the engine fakes when the config names none (the stack files' region). */
+export const DEFAULT_REGION = "eu-west-1";
 
 /** Marks a secret value in recorded inputs; the plaintext never leaves the engine. */
 export const SECRET_MARKER = "[secret]";
@@ -19,6 +23,8 @@ export interface RecordedResource {
     readonly provider?: string;
     /** URNs this resource depends on (explicit dependsOn and Outputs it consumes). */
     readonly dependencies: readonly string[];
+    /** Per input property, the URNs of the Outputs it consumes; a dependency in none of them is an explicit dependsOn. */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** Inputs as registered: secrets replaced by SECRET_MARKER, resource references by `{ $ref: urn }`. */
     readonly inputs: Readonly<Record<string, unknown>>;
     /** Dotted paths of inputs that were secret. */
@@ -29,6 +35,9 @@ export interface RecordedResource {
     readonly protect?: true;
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
     readonly rawInputs: Readonly<Record<string, unknown>>;
+    /** The fake id and the outputs the fake cloud computed (state properties that are not inputs): never real values. */
+    readonly id: string;
+    readonly computed: Readonly<Record<string, unknown>>;
 }
 
 export interface ProgramRun {
@@ -115,6 +124,29 @@ interface AliasSpec {
     getNoparent(): boolean;
 }
 
+interface Struct {
+    toJavaScript(): Record<string, unknown>;
+}
+
+/** What the fake cloud added to the inputs (at any depth), secrets redacted. */
+function computedOutputs(state: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
+    const added = (value: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> => {
+        const result: Record<string, unknown> = {};
+        for (const [key, child] of Object.entries(value)) {
+            const input = given[key];
+            if (!(key in given)) result[key] = child;
+            else if (isRecord(child) && isRecord(input)) {
+                const inner = added(child, input);
+                if (Object.keys(inner).length > 0) result[key] = inner;
+            }
+        }
+        return result;
+    };
+    return normalise(added(state, inputs), "", []).clean as Record<string, unknown>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
 interface RegisterRequest {
     getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
     getType(): string;
@@ -124,11 +156,13 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getProvider(): string;
     getDependenciesList(): string[];
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getObject(): Struct | undefined;
 }
 
 interface RegisterResponse {
     getUrn(): string;
+    getId(): string;
 }
 
 type Monitor = {
@@ -182,19 +216,30 @@ async function resolveOutputs(exported: unknown): Promise<{ outputs: Record<stri
     return { outputs, secretOutputs };
 }
 
+/** What the fake cloud returned for a registration, and the inputs it was given. */
+interface FakeRegistration {
+    readonly result: MockResourceResult;
+    readonly inputs: Record<string, unknown>;
+}
+
 /** Runs `options.program` under mocks and returns what it registered and exported. */
 export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
     const started = performance.now();
     let firstRegistration: number | undefined;
-    const region = options.config["aws:region"] ?? "eu-west-1";
+    const region = options.config["aws:region"] ?? DEFAULT_REGION;
     const resources: RecordedResource[] = [];
     const transforms: pulumi.ResourceTransform[] = [];
     const failures: unknown[] = [];
     let inFlight = 0;
+    let lastFake: FakeRegistration | undefined;
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => fakeResourceState(args, region),
+            // The mock monitor calls this synchronously inside registerResource: the hook below reads it right after.
+            newResource: (args) => {
+                lastFake = { result: fakeResourceState(args, region), inputs: (args.inputs ?? {}) as Record<string, unknown> };
+                return lastFake.result;
+            },
             call: (args) => fakeInvokeResult(args.token, args.inputs as Record<string, unknown>, region),
             // The engine runs stack transforms on every registration; the mock monitor only hands them over.
             registerTransform: (transform) => transforms.push(transform),
@@ -220,6 +265,11 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
             },
             Promise.resolve({ protect: request.getProtect() ?? false }),
         );
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((value, key) => {
+            propertyDependencies[key] = [...new Set(value.getUrnsList())].sort();
+        });
+        lastFake = undefined;
         register(request, (error, response) => {
             if (error || !response) {
                 inFlight--;
@@ -236,9 +286,12 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     ...(request.getParent() ? { parent: request.getParent() } : {}),
                     ...(request.getProvider() ? { provider: request.getProvider().split("::").slice(0, -1).join("::") } : {}),
                     dependencies: [...new Set(request.getDependenciesList())].sort(),
+                    propertyDependencies,
                     inputs: inputs.clean as Record<string, unknown>,
                     rawInputs: inputs.raw as Record<string, unknown>,
                     secretPaths,
+                    id: response.getId(),
+                    computed: fake ? computedOutputs(fake.result.state as Record<string, unknown>, fake.inputs) : {},
                     aliases: request.getAliasesList().map((alias) => aliasUrn(alias, request, options.stack, options.project)),
                     ...(opts.protect === true ? { protect: true as const } : {}),
                 });
@@ -248,6 +301,8 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
             });
             callback(error, response);
         });
+        // The callback runs later; newResource has run by now (synchronously, inside register).
+        const fake: FakeRegistration | undefined = lastFake;
     };
 
     // Without an engine the SDK writes pulumi.log.warn to console.warn with this prefix (@pulumi/pulumi log/index.js).

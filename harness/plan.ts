@@ -1,5 +1,5 @@
 import { manifestsOf, validateManifests, type Manifest } from "./manifests";
-import { runUnderMocks, type ProgramRun } from "./mockEngine";
+import { DEFAULT_REGION, runUnderMocks, type ProgramRun } from "./mockEngine";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { evaluatePolicies, loadPolicyConfig, type Violation } from "../policy/offline";
 import { PROJECT, readStackFile } from "./stackFile";
@@ -11,6 +11,8 @@ import { validateStackConfig } from "../config/validate";
 
 export interface Plan {
     readonly stack: string;
+    /** The stack's `aws:region`. */
+    readonly region: string;
     readonly run: ProgramRun;
     readonly manifests: readonly Manifest[];
     readonly schemaProblems: readonly string[];
@@ -43,7 +45,6 @@ export async function loadProgram(): Promise<() => unknown> {
 }
 
 /** Region the mock engine assumes when the stack sets none (harness/mockEngine.ts). */
-const DEFAULT_REGION = "eu-west-1";
 
 /**
  * Validates the stack's config as the program will, but knowing which secrets are placeholders: the rules on
@@ -81,5 +82,5 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     });
     const manifests = manifestsOf(run.resources);
     const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });
-    return { stack, run, manifests, schemaProblems: await validateManifests(manifests), placeholders, notices, violations };
+    return { stack, region: config["aws:region"] ?? DEFAULT_REGION, run, manifests, schemaProblems: await validateManifests(manifests), placeholders, notices, violations };
 }

@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Margin, PathStep } from "../harness/criticalPath";
+import { isDataDependency, type Margin, type PathStep } from "../harness/criticalPath";
 
 /**
  * Benchmarks of the offline plan, `npm run bench`: dev stacks with 1, 10, 100 and 300 extra HTTP
  * routes (plus 3 TCP routes), 3 runs each after one discarded warm-up, every run in a fresh
- * `node --import tsx` child (this file with --child) so wall time includes module loading; one
- * `npm test`; the dev plan's deploy critical path; the targets as PASS/FAIL lines. Writes out/bench.json.
+ * `node --import tsx` child (this file with --child) so wall time includes module loading; `npm run plan`
+ * and `npm run diff` of dev against HEAD, 3 times each; one `npm test`; the dev plan's deploy critical
+ * path; the targets as PASS/FAIL lines. Writes out/bench.json.
  */
 
 const ROOT = join(__dirname, "..");
@@ -32,8 +33,6 @@ interface ChildResult {
         readonly steps: readonly PathStep[];
         readonly table: string;
         readonly margins: readonly Margin[];
-        /** Seconds by which the KMS key finishes after everything else EKS waits for (when it is on the path). */
-        readonly kmsLeadSeconds?: number;
     };
 }
 
@@ -84,19 +83,7 @@ async function child(httpRoutes: number | undefined, withCriticalPath: boolean):
         const { criticalPath, formatCriticalPath, formatMargins, margins } = await import("../harness/criticalPath");
         const path = criticalPath(plan.run.resources);
         const found = margins(path, plan.run.resources);
-        const byUrn = new Map(plan.run.resources.map((resource) => [resource.urn, resource]));
-        const kmsIndex = path.steps.findIndex((step) => step.type === "aws:kms/key:Key");
-        const afterKms = byUrn.get(path.steps[kmsIndex + 1]?.urn ?? "");
-        const kmsLeadSeconds = kmsIndex >= 0 && afterKms
-            ? path.steps[kmsIndex]!.finishSeconds - Math.max(0, ...afterKms.dependencies.filter((urn) => urn !== path.steps[kmsIndex]!.urn).map((urn) => path.finishSeconds.get(urn) ?? 0))
-            : undefined;
-        criticalPathResult = {
-            totalSeconds: path.totalSeconds,
-            steps: path.steps,
-            table: `${formatCriticalPath(path)}\n${formatMargins(found)}`,
-            margins: found,
-            ...(kmsLeadSeconds === undefined ? {} : { kmsLeadSeconds }),
-        };
+        criticalPathResult = { totalSeconds: path.totalSeconds, steps: path.steps, table: `${formatCriticalPath(path)}\n${formatMargins(found)}`, margins: found };
     }
     const result: ChildResult = {
         resources: plan.run.resources.length,
@@ -210,16 +197,9 @@ function criticalPathTargets(path: NonNullable<ChildResult["criticalPath"]>): Ta
     const beforeCluster = path.steps.slice(0, Math.max(cluster, 0));
     const afterNodes = path.steps.slice(nodes + 1);
     const chain = path.steps.map((step) => `${step.type.replace(/^.*:/, "")} ${step.name}`).join(" → ");
-    const kms = margin("KMS key");
+    const avoidable = path.steps.slice(1).filter((step) => step.waitsBy !== undefined && !isDataDependency(step.waitsBy));
     return [
         { name: "NLB and DNS off the critical path", pass: offPath("NLB") && offPath("DNS records"), detail: `${slack("NLB")}; ${slack("DNS records")}` },
-        {
-            name: "KMS off the critical path",
-            pass: offPath("KMS key"),
-            detail: offPath("KMS key") || !kms
-                ? slack("KMS key")
-                : `on it by ${path.kmsLeadSeconds ?? "?"} s: EKS takes the key ARN at creation (secrets encryption is a create-time setting) and the key finishes after everything else EKS waits for (the VPC and its subnets)`,
-        },
         {
             name: "the path is network → EKS → node group → in-cluster rollout",
             pass: cluster >= 0 && cluster < nodes
@@ -228,13 +208,44 @@ function criticalPathTargets(path: NonNullable<ChildResult["criticalPath"]>): Ta
             detail: chain,
         },
         {
-            name: "the controller rollout ends the path",
-            pass: margin("controller rollout")?.slackSeconds === 0,
-            detail: margin("controller rollout")?.slackSeconds === 0
-                ? slack("controller rollout")
-                : `${slack("controller rollout")}: the path ends with ${afterNodes.map((step) => step.name).join(" → ")}`,
+            name: "every edge on the critical path is a data dependency (no avoidable dependsOn)",
+            pass: avoidable.length === 0,
+            detail: avoidable.length === 0
+                ? path.steps.slice(1).map((step) => `${step.waitsBy} → ${step.name}`).join(", ")
+                : `dependsOn no data needs: ${avoidable.map((step) => `${step.type} ${step.name}`).join(", ")}`,
         },
     ];
+}
+
+interface DiffTiming {
+    readonly planMs: { readonly median: number; readonly min: number; readonly max: number };
+    readonly diffMs: { readonly median: number; readonly min: number; readonly max: number };
+    /** Median phases of `npm run diff`, from the timings it prints. */
+    readonly phasesMs: Readonly<Record<string, number>>;
+}
+
+/** `npm run plan -- dev` and `npm run diff -- dev` (base HEAD), RUNS fresh processes each, interleaved. */
+async function diffTiming(): Promise<DiffTiming> {
+    const plans: number[] = [];
+    const diffs: number[] = [];
+    const phases: Record<string, number[]> = {};
+    for (let index = 0; index < RUNS; index++) {
+        const plan = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "plan.ts"), "dev"], false);
+        if (plan.code !== 0) throw new Error(`npm run plan -- dev exited with ${plan.code}:\n${plan.stderr}`);
+        plans.push(plan.wallMs);
+        const diff = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "diff.ts"), "dev", "--base", "HEAD"], false);
+        if (diff.code !== 0) throw new Error(`npm run diff -- dev exited with ${diff.code}:\n${diff.stderr}`);
+        diffs.push(diff.wallMs);
+        const timings = /^Timings: (.*)$/m.exec(diff.stdout)?.[1] ?? "";
+        for (const [, phase, value] of timings.matchAll(/([^,]+?) (\d+) ms/g)) (phases[phase!.trim()] ??= []).push(Number(value));
+    }
+    const spread = (values: readonly number[]): DiffTiming["planMs"] => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+    return { planMs: spread(plans), diffMs: spread(diffs), phasesMs: Object.fromEntries(Object.entries(phases).map(([phase, values]) => [phase, median(values)])) };
+}
+
+function diffTarget(timing: DiffTiming): Target {
+    const ratio = timing.diffMs.median / timing.planMs.median;
+    return { name: "npm run diff within 2.5x one plan", pass: ratio <= 2.5, detail: `${ms(timing.diffMs.median)} / ${ms(timing.planMs.median)} = ${ratio.toFixed(2)}x` };
 }
 
 async function npmTest(): Promise<{ code: number | null; wallMs: number; peakRssMiB?: number }> {
@@ -258,6 +269,7 @@ async function main(): Promise<void> {
         console.error(`planned ${count} extra HTTP routes: ${ms(rows[rows.length - 1]!.wallMs.median)} median`);
     }
     const dev = await planInChild(undefined, true);
+    const diff = await diffTiming();
     const test = await npmTest();
 
     console.log(`Offline plan of generated dev stacks (+${TCP_ROUTES} TCP routes), ${RUNS} fresh child processes each, Node ${process.version}:\n`);
@@ -266,15 +278,16 @@ async function main(): Promise<void> {
     for (const entry of rows) {
         console.log(`| ${entry.httpRoutes} | ${entry.resources} | ${ms(entry.wallMs.median)} | ${ms(entry.wallMs.min)} | ${ms(entry.wallMs.max)} | ${entry.peakRssMiB.toFixed(0)} MiB | ${ms(entry.beforeFirstRegistrationMs)} | ${ms(entry.bootAndLoadMs)} | ${ms(entry.msToFirstRegistration)} |`);
     }
+    console.log(`\nnpm run plan -- dev: ${ms(diff.planMs.median)} median (${ms(diff.planMs.min)}-${ms(diff.planMs.max)}); npm run diff -- dev (base HEAD): ${ms(diff.diffMs.median)} median (${ms(diff.diffMs.min)}-${ms(diff.diffMs.max)}), of which ${Object.entries(diff.phasesMs).map(([phase, value]) => `${phase} ${ms(value)}`).join(", ")}`);
     console.log(`\nnpm test: ${ms(test.wallMs)} wall, peak RSS ${test.peakRssMiB === undefined ? "n/a (no /usr/bin/time)" : `${test.peakRssMiB.toFixed(0)} MiB`}, exit code ${test.code} (output in out/bench-npm-test.log)\n`);
     console.log(dev.criticalPath!.table);
 
-    const targets = [timeTarget(rows), memoryTarget(rows), ...criticalPathTargets(dev.criticalPath!)];
+    const targets = [timeTarget(rows), memoryTarget(rows), diffTarget(diff), ...criticalPathTargets(dev.criticalPath!)];
     console.log("");
     for (const target of targets) console.log(`${target.pass ? "PASS" : "FAIL"}  ${target.name}: ${target.detail}`);
 
     mkdirSync(join(ROOT, "out"), { recursive: true });
-    writeFileSync(join(ROOT, "out", "bench.json"), `${JSON.stringify({ node: process.version, tcpRoutes: TCP_ROUTES, rows, devPlan: dev, npmTest: test, targets }, null, 2)}\n`);
+    writeFileSync(join(ROOT, "out", "bench.json"), `${JSON.stringify({ node: process.version, tcpRoutes: TCP_ROUTES, rows, devPlan: dev, diff, npmTest: test, targets }, null, 2)}\n`);
     console.log("\nWrote out/bench.json");
 }
 

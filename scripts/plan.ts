@@ -7,11 +7,12 @@ import { ProgramFailure } from "../harness/mockEngine";
 import { listStacks, PROJECT_ROOT } from "../harness/stackFile";
 import { escapeControlCharacters } from "../config/messages";
 import { parsePlanArguments, usage } from "./planArguments";
+import { summaryMarkdown } from "../harness/summary";
 import type { Violation } from "../policy/offline";
 
 /**
  * Offline plan: runs index.ts for each stack under Pulumi's mocks and writes out/<stack>/resources.json
- * and out/<stack>/manifests.yaml. Exits 1 on config, program or schema errors, 2 on a bad command line.
+ * manifests.yaml, policy.json and summary.md. Exits 1 on config, program or schema errors, 2 on a bad command line.
  *   npm run plan -- [--help] [stack ...]    (default: dev)
  */
 
@@ -81,12 +82,13 @@ function writeAndReport(plan: Plan): number {
     writeFileSync(join(outDir, "resources.json"), `${JSON.stringify(resourcesDocument(plan), null, 2)}\n`);
     writeFileSync(join(outDir, "manifests.yaml"), plan.manifests.map((manifest) => stringify(manifest, { sortMapEntries: true })).join("---\n"));
     writeFileSync(join(outDir, "policy.json"), `${JSON.stringify(violations, null, 2)}\n`);
+    writeFileSync(join(outDir, "summary.md"), summaryMarkdown(plan));
     console.log(summary(plan));
     const path = criticalPath(plan.run.resources);
     console.log(formatCriticalPath(path));
     console.log(formatMargins(margins(path, plan.run.resources)));
     console.log(formatViolations(violations, stack));
-    console.log(`Wrote ${["resources.json", "manifests.yaml", "policy.json"].map((file) => join("out", stack, file)).join(", ")}`);
+    console.log(`Wrote ${["resources.json", "manifests.yaml", "policy.json", "summary.md"].map((file) => join("out", stack, file)).join(", ")}`);
     if (planFails(plan)) {
         printError(`Mandatory policy violations: the plan of "${stack}" fails.`);
         return 1;

@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { CONTROLLER_NAME } from "../components/haproxy/controllerManifests";
-import { criticalPath, duration, formatCriticalPath, formatMargins, margins, type CriticalPath, type GraphResource } from "../harness/criticalPath";
+import { criticalPath, duration, formatCriticalPath, formatMargins, isDataDependency, margins, type CriticalPath, type GraphResource } from "../harness/criticalPath";
 import { planStack, type Plan } from "../harness/plan";
 
-type Options = Partial<Pick<GraphResource, "custom" | "parent" | "provider" | "inputs">>;
+type Options = Partial<Pick<GraphResource, "custom" | "parent" | "provider" | "inputs" | "propertyDependencies">>;
 
 /** A hand-made resource: `name` is its URN, `type` decides its weight. */
 function node(name: string, type: string, dependencies: string[] = [], options: Options = {}): GraphResource {
@@ -69,10 +69,24 @@ describe("critical path on hand-made graphs", () => {
     it("waits for the provider", () => {
         const path = criticalPath([
             node("cluster", "t:remote", [], { custom: false }),
-            node("k8s", "t:free", ["cluster"]),
+            node("k8s", "t:free", ["cluster"], { propertyDependencies: { kubeconfig: ["cluster"] } }),
             node("ns", "t:d", [], { provider: "k8s" }),
         ], WEIGHTS);
-        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["cluster", undefined], ["k8s", "dependency"], ["ns", "provider"]]);
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["cluster", undefined], ["k8s", "data"], ["ns", "provider"]]);
+    });
+
+    it("tells a consumed Output (data) from an explicit dependsOn, which a derived wait on the same edge overrides", () => {
+        const resources = [
+            node("key", "t:c"),
+            node("logs", "t:slow"),
+            node("cluster", "t:a", ["key", "logs"], { propertyDependencies: { encryptionKey: ["key"], tags: [] } }),
+        ];
+        const waits = (slowest: string): [string, string | undefined][] =>
+            criticalPath(resources, { ...WEIGHTS, "t:c": slowest === "key" ? 90 : 1 }).steps.map((step) => [step.name, step.waitsBy]);
+        assert.deepEqual(waits("logs"), [["logs", undefined], ["cluster", "dependsOn"]]);
+        assert.deepEqual(waits("key"), [["key", undefined], ["cluster", "data"]]);
+        assert.equal(isDataDependency("dependsOn"), false);
+        for (const reason of ["data", "provider", "reference", "nodes", "selects", "storage", "publishes"] as const) assert.equal(isDataDependency(reason), true);
     });
 
     it("waits for custom and remote resources referenced in inputs, not for referenced local components", () => {
@@ -99,7 +113,36 @@ describe("critical path on hand-made graphs", () => {
         const weights = { "eks:index:Cluster": 600, "eks:index:ManagedNodeGroup": 120, "eks:index:NodeGroup": 300, "pulumi:providers:kubernetes": 0, "kubernetes:apps/v1:Deployment": 60 };
         const path = criticalPath(resources, weights);
         assert.equal(path.finishSeconds.get("app"), 600 + 120 + 60);
-        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["other-cluster", undefined], ["other-nodes", "dependency"]]);
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["other-cluster", undefined], ["other-nodes", "dependsOn"]]);
+    });
+
+    it("makes an EKS add-on wait for the nodes its pods run on, and a claim template for the add-on of its storage class's provisioner", () => {
+        const resources = [
+            node("cluster", "eks:index:Cluster", [], { custom: false }),
+            node("nodes", "eks:index:ManagedNodeGroup", [], { custom: false, inputs: { cluster: { $ref: "cluster" } } }),
+            node("csi", "aws:eks/addon:Addon", ["cluster"], { inputs: { addonName: "aws-ebs-csi-driver" } }),
+            node("other-addon", "aws:eks/addon:Addon", ["cluster"], { inputs: { addonName: "coredns" } }),
+            node("k8s", "pulumi:providers:kubernetes", ["cluster"]),
+            node("gp3", "kubernetes:storage.k8s.io/v1:StorageClass", [], { provider: "k8s", inputs: { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com" } }),
+            node("broker", "kubernetes:apps/v1:StatefulSet", [], { provider: "k8s", inputs: { spec: { volumeClaimTemplates: [{ spec: { storageClassName: "gp3" } }] } } }),
+            node("stateless", "kubernetes:apps/v1:StatefulSet", [], { provider: "k8s", inputs: { spec: {} } }),
+        ];
+        const weights = { "eks:index:Cluster": 600, "eks:index:ManagedNodeGroup": 120, "aws:eks/addon:Addon": 60, "pulumi:providers:kubernetes": 0, "kubernetes:storage.k8s.io/v1:StorageClass": 1, "kubernetes:apps/v1:StatefulSet": 90 };
+        const path = criticalPath(resources, weights);
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["cluster", undefined], ["nodes", "reference"], ["csi", "nodes"], ["broker", "storage"]]);
+        assert.equal(path.finishSeconds.get("other-addon"), 600 + 120 + 60);
+        assert.equal(path.finishSeconds.get("stateless"), 600 + 120 + 90);
+    });
+
+    it("makes an Ingress wait for the controller started for its class, which publishes its status", () => {
+        const controller = (name: string, ingressClass: string): GraphResource =>
+            node(name, "kubernetes:apps/v1:Deployment", [], { inputs: { spec: { template: { spec: { containers: [{ args: [`--ingress-class=${ingressClass}`] }] } } } } });
+        const path = criticalPath([
+            controller("haproxy", "haproxy"),
+            controller("other", "nginx"),
+            node("ingress", "kubernetes:networking.k8s.io/v1:Ingress", [], { inputs: { spec: { ingressClassName: "haproxy" } } }),
+        ], { "kubernetes:apps/v1:Deployment": 60, "kubernetes:networking.k8s.io/v1:Ingress": 10 });
+        assert.deepEqual(path.steps.map((step) => [step.name, step.waitsBy]), [["haproxy", undefined], ["ingress", "publishes"]]);
     });
 
     it("makes a Service with a selector wait for the pod workloads it selects in its namespace, not a headless one", () => {
@@ -160,6 +203,10 @@ describe("critical path of the dev plan", () => {
         assert.ok(path.totalSeconds - path.finishSeconds.get(controller.urn)! < 2 * 60, "the controller rollout ends within the last two minutes: it is the other near-critical chain");
     });
 
+    it("waits on every edge of the path for data, never for an avoidable dependsOn", () => {
+        assert.deepEqual(path.steps.slice(1).filter((step) => !isDataDependency(step.waitsBy!)).map((step) => `${step.type} ${step.name}`), [], formatCriticalPath(path));
+    });
+
     it("keeps the NLB and DNS off the path with minutes of slack", () => {
         assert.deepEqual(path.steps.filter((step) => /^aws:(lb|route53)\//.test(step.type)), []);
         for (const resource of plan.run.resources.filter((candidate) => /^aws:(lb|route53)\//.test(candidate.type))) {
@@ -189,8 +236,8 @@ describe("critical path of the dev plan", () => {
     it("is the path the README's Performance section states", () => {
         const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
         const section = readme.slice(readme.indexOf("**Deploy critical path.**"), readme.indexOf("## How CI works"));
-        const rows = section.split("\n").filter((line) => /^\| \d+(m \d{2}s| s) \|/.test(line)).map((line) => line.split("|").slice(1, 3).map((cell) => cell.trim()));
-        assert.deepEqual(rows, path.steps.map((step) => [duration(step.finishSeconds), duration(step.seconds).replace(/m 00s$/, "m")]));
+        const rows = section.split("\n").filter((line) => /^\| \d+(m \d{2}s| s) \|/.test(line)).map((line) => line.split("|").slice(1, 4).map((cell) => cell.trim().split(":")[0]));
+        assert.deepEqual(rows, path.steps.map((step) => [duration(step.finishSeconds), duration(step.seconds).replace(/m 00s$/, "m"), step.waitsBy ?? ""]));
     });
 
     it("weights every resource type of the plan from the table", () => {

@@ -38,7 +38,7 @@ describe("dev plan", () => {
             assert.deepEqual(listeners.map((listener) => field<number>(listener, "port")).sort((a, b) => a - b), [80, 443, 61616]);
             for (const listener of listeners) {
                 const arnRef = field<{ targetGroupArn: string }[]>(listener, "defaultActions")[0]!.targetGroupArn;
-                const group = q.ofType(TG).find((tg) => arnRef.endsWith(`:${tg.name}`));
+                const group = q.ofType(TG).find((tg) => tg.id === arnRef);
                 assert.ok(group, `listener ${String(field(listener, "port"))} forwards to a target group`);
                 assert.equal(field(group, "proxyProtocolV2"), true);
                 assert.equal(field(group, "port"), nodePortOf.get(field<number>(listener, "port")));
@@ -331,7 +331,9 @@ describe("dev plan: routes", () => {
             const service = q.kubernetes(SERVICE, namespace, backend.service.name);
             const ports = field<{ port: number }[]>(service, "spec.ports").map((port) => port.port);
             assert.ok(ports.includes(backend.service.port.number), `${ingress.name}: Service ${backend.service.name} has port ${backend.service.port.number}`);
-            assert.ok(ingress.dependencies.includes(service.urn), `${ingress.name} waits for its Service`);
+            // Its await needs only the Service's Endpoints object and the controller's published status.
+            assert.ok(!ingress.dependencies.includes(service.urn), `${ingress.name} does not wait for its Service's rollout`);
+            assert.ok(ingress.dependencies.includes(q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress").urn), `${ingress.name} waits for the controller`);
         }
     });
 
@@ -346,7 +348,10 @@ describe("dev plan: routes", () => {
         assert.equal(field(claim, "spec.storageClassName"), "gp3-retain");
         assert.equal(field(claim, "spec.resources.requests.storage"), "20Gi");
         assert.equal(field(q.kubernetes("kubernetes:storage.k8s.io/v1:StorageClass", undefined, "gp3-retain"), "reclaimPolicy"), "Retain");
-        assert.ok(claim.dependencies.includes(q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "aws-ebs-csi-driver").urn), "the volume waits for the EBS CSI driver");
+        const ebsCsi = q.one("aws:eks/addon:Addon", (addon) => field(addon, "addonName") === "aws-ebs-csi-driver").urn;
+        assert.ok(broker.dependencies.includes(ebsCsi), "the broker, whose pod binds the volume, waits for the EBS CSI driver");
+        assert.ok(broker.dependencies.includes(claim.urn), "and for its claim");
+        assert.equal(field(claim, "metadata.annotations")?.["pulumi.com/skipAwait" as never], "true", "the claim itself is not awaited: it binds with the broker's pod");
         assert.ok(!broker.dependencies.includes(q.kubernetes(SERVICE, "activemq", "activemq").urn), "no wait on a Service whose await needs these very pods");
         const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
         assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);

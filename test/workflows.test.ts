@@ -40,6 +40,7 @@ interface Step {
 
 interface Job {
     readonly name?: string;
+    readonly env?: Mapping;
     /** A reusable workflow (`./.github/workflows/<file>`), with its inputs and secrets. */
     readonly uses?: string;
     readonly with?: Mapping;
@@ -382,18 +383,21 @@ function checkPullRequest(workflow: Workflow, stacks: readonly string[]): string
         if (!steps.some((step) => /^npm ci\b/.test(step.run ?? ""))) problems.push(`${file}: ${testJob[0]} must install with npm ci`);
     }
 
-    const planJob = jobs.find(([, job]) => stepsOf(job).some((step) => /npm run plan -- /.test(step.run ?? "")));
-    if (planJob === undefined) problems.push(`${file}: no job runs the offline plan`);
+    const planJob = jobs.find(([, job]) => stepsOf(job).some((step) => /\bnpm run diff -- /.test(step.run ?? "")));
+    if (planJob === undefined) problems.push(`${file}: no job runs the offline plan diff (npm run diff)`);
     else {
         const [planId, job] = planJob;
         if (matrixValues(job, "stack").join() !== [...stacks].sort().join()) {
             problems.push(`${file}: jobs.${planId} plans [${matrixValues(job, "stack").join(", ")}], the project has [${stacks.join(", ")}]`);
         }
-        const checkouts = jobUses(job, "actions/checkout");
-        if (!checkouts.some((step) => step.with?.ref === "${{ github.event.pull_request.base.sha }}" && typeof step.with?.path === "string")) {
-            problems.push(`${file}: jobs.${planId} must check out the base commit into a second directory`);
+        const diffStep = stepsOf(job).find((step) => /\bnpm run diff -- /.test(step.run ?? ""))!;
+        const baseSha = diffStep.env?.BASE_SHA ?? job.env?.BASE_SHA;
+        if (!/npm run diff -- "\$STACK" --base "\$BASE_SHA"/.test(diffStep.run ?? "") || baseSha !== "${{ github.event.pull_request.base.sha }}") {
+            problems.push(`${file}: jobs.${planId} must run npm run diff -- "$STACK" --base "$BASE_SHA" with BASE_SHA = the PR's base commit`);
         }
-        if (!stepsOf(job).some((step) => /\bdiff -ruN? /.test(step.run ?? ""))) problems.push(`${file}: jobs.${planId} must diff -ru out/<stack>/ of base and head`);
+        if (!jobUses(job, "actions/checkout").some((step) => step.with?.["fetch-depth"] === 0)) {
+            problems.push(`${file}: jobs.${planId} must check out with fetch-depth: 0, so that the base commit is in the clone`);
+        }
         if (jobUses(job, "actions/upload-artifact").length === 0) problems.push(`${file}: jobs.${planId} must upload the diff for pull-request-comment.yml`);
     }
 
@@ -657,15 +661,18 @@ describe("the workflow checkers reject", () => {
         rejects(checkDeploy(reordered, pristine("pulumi-up.yml"), DEPLOY_ORDER), /jobs\.production must wait for jobs\.staging/);
     });
 
-    it("a pull-request plan that forgets a stack or the base checkout", () => {
+    it("a pull-request plan diff that forgets a stack, the base commit or the history", () => {
         const workflow = pristine("pull-request.yml");
         const plan = job(workflow, "offline-plan");
         (plan.strategy?.matrix as Mapping).stack = ["dev"];
-        firstStep(workflow, "offline-plan", "actions/checkout").with.ref = "main";
-        plan.steps = (plan.steps ?? []).filter((step) => !(step.with?.ref === "${{ github.event.pull_request.base.sha }}"));
+        (plan.env as Mapping).BASE_SHA = "${{ github.sha }}";
+        delete firstStep(workflow, "offline-plan", "actions/checkout").with["fetch-depth"];
         const problems = checkPullRequest(workflow, ["dev", "production"]);
         rejects(problems, /plans \[dev\], the project has \[dev, production\]/);
-        rejects(problems, /must check out the base commit/);
+        rejects(problems, /must run npm run diff -- "\$STACK" --base "\$BASE_SHA" with BASE_SHA = the PR's base commit/);
+        rejects(problems, /must check out with fetch-depth: 0/);
+        plan.steps = (plan.steps ?? []).filter((step) => !/npm run diff/.test(step.run ?? ""));
+        rejects(checkPullRequest(workflow, ["dev"]), /no job runs the offline plan diff/);
     });
 
     it("pull_request_target, and a workflow_run workflow that checks out code", () => {
@@ -690,6 +697,7 @@ describe("the PR comment script", () => {
     type Comment = { id: number; body: string; user: { login: string }; html_url: string };
     const script = String(firstScript());
     const HEAD_SHA = "0123456789abcdef0123456789abcdef01234567";
+    const RUN_URL = "https://example.invalid/run/1";
 
     function firstScript(): unknown {
         const comment = workflowFile("pull-request-comment.yml").workflow;
@@ -705,16 +713,17 @@ describe("the PR comment script", () => {
             paginate: async (method: (params: unknown) => Promise<unknown[]>, params: unknown) => method(params),
             rest: {
                 pulls: { list: async () => [{ number: 7, head: { sha: prHead } }] },
+                actions: { listWorkflowRunArtifacts: async () => [{ id: 41, name: "plan-diff-dev" }, { id: 42, name: "plan-diff-production" }] },
                 issues: {
                     listComments: async () => existing,
                     createComment: async ({ body }: { body: string }) => { created.push(body); return { data: { html_url: "https://example.invalid/c/1" } }; },
-                    updateComment: async ({ comment_id }: { comment_id: number }) => { updated.push(String(comment_id)); return { data: {} }; },
+                    updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => { updated.push(String(comment_id)); created.push(body); return { data: {} }; },
                 },
             },
         };
         const context = {
             repo: { owner: "acme", repo: "edge" },
-            payload: { workflow_run: { head_sha: HEAD_SHA, head_branch: "feature", html_url: "https://example.invalid/run/1", head_repository: { owner: { login: "fork-owner" } } } },
+            payload: { workflow_run: { id: 1, head_sha: HEAD_SHA, head_branch: "feature", html_url: RUN_URL, head_repository: { owner: { login: "fork-owner" } } } },
         };
         const core = { notice: (message: string) => notices.push(message), info: () => undefined };
         const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...args: unknown[]) => Promise<unknown>;
@@ -729,49 +738,99 @@ describe("the PR comment script", () => {
         return { created, updated, notices };
     }
 
-    function artifacts(): string {
+    const DEV_DIFF = [
+        "Resources: 1 to create, 1 to update, 1 to replace, 0 to delete, 80 unchanged",
+        "",
+        "Stack `dev`: `main` (abcdef0) → the working tree. Ping @octocat <img src=x onerror=alert(1)>",
+        "",
+        "## Dangerous changes",
+        "",
+        "- **replace** `LoadBalancer edge-dev` (IngressLoadBalancer edge-dev)",
+        "  - a new NLB has a new DNS name",
+        "",
+        "## Changes by component",
+        "",
+        "### Routes edge-dev",
+        "",
+        "- **update** `Ingress cortex/cortex`",
+        "  - `metadata.annotations`: `\"a\"` → `\"b\"` <!-- hidden -->",
+        "```",
+        "an unclosed fence that would swallow the rest of the comment </details>",
+        "",
+    ].join("\n");
+
+    function artifacts(files: Record<string, Record<string, string>>): string {
         const root = mkdtempSync(join(tmpdir(), "plan-diff-"));
-        const write = (stack: string, files: Record<string, string>): void => {
+        for (const [stack, content] of Object.entries(files)) {
             mkdirSync(join(root, `plan-diff-${stack}`));
-            for (const [name, content] of Object.entries(files)) writeFileSync(join(root, `plan-diff-${stack}`, name), content);
-        };
-        write("dev", { "plan.diff": "--- base/out/dev/manifests.yaml\n+++ head/out/dev/manifests.yaml\n@@ -1 +1 @@\n-replicas: 2\n+replicas: 3 # ```` fence breaker\n", "head-status": "0\n", "base-status": "0\n", changed: "1\n" });
-        write("production", { "plan.diff": "", "head-status": "1\n", "base-status": "0\n", changed: "0\n" });
+            for (const [name, text] of Object.entries(content)) writeFileSync(join(root, `plan-diff-${stack}`, name), text);
+        }
         mkdirSync(join(root, "not-a-plan-diff"));
         return root;
     }
 
-    it("creates one comment with a hidden marker, per-stack sections and an unbreakable fence", async () => {
-        const root = artifacts();
+    async function commentFor(files: Record<string, Record<string, string>>, existing: Comment[] = []): Promise<{ body: string; created: string[]; updated: string[] }> {
+        const root = artifacts(files);
         try {
-            const { created, updated } = await runScript(root, []);
-            assert.equal(updated.length, 0);
-            assert.equal(created.length, 1);
-            const body = created[0] ?? "";
-            assert.ok(body.startsWith("<!-- commerce-edge:offline-plan-diff -->\n"));
-            assert.match(body, /#### `dev`[\s\S]*2 changed lines[\s\S]*`````diff\n[\s\S]*\+replicas: 3[\s\S]*\n`````\n/);
-            assert.match(body, /#### `production`\n:x: The PR head does not plan \(exit 1\)[\s\S]*No change in `out\/production\/`/);
-            assert.doesNotMatch(body, /not-a-plan-diff/);
+            const { created, updated } = await runScript(root, existing);
+            return { body: created[0] ?? "", created, updated };
         } finally {
             rmSync(root, { recursive: true, force: true });
         }
+    }
+
+    it("puts the summary line and the dangerous changes first, the details collapsed, per stack under a hidden marker", async () => {
+        const { body, created } = await commentFor({
+            dev: { "diff.md": DEV_DIFF, "head-status": "0\n" },
+            production: { "head-status": "1\n" },
+        });
+        assert.equal(created.length, 1);
+        assert.ok(body.startsWith("<!-- commerce-edge:offline-plan-diff -->\n"));
+        const dev = body.slice(body.indexOf("#### `dev`"), body.indexOf("#### `production`"));
+        assert.match(dev, /^#### `dev`\n\*\*Resources: 1 to create, 1 to update, 1 to replace, 0 to delete, 80 unchanged\*\*\n/);
+        assert.ok(dev.indexOf("## Dangerous changes") < dev.indexOf("<details><summary>Changes by component and monthly cost</summary>"));
+        assert.ok(dev.indexOf("### Routes edge-dev") > dev.indexOf("<details>"), "the details are collapsed");
+        assert.match(body, /#### `production`\n:x: The PR head does not plan, or its plan fails \(exit 1\)[^\n]*\nNo diff\.md was written\./);
+        assert.doesNotMatch(body, /not-a-plan-diff/);
+        assert.doesNotMatch(body, /Topology/, "no topology.md, no topology");
+    });
+
+    it("renders the artifact inertly: no HTML, no mentions, fences closed", async () => {
+        const { body } = await commentFor({ dev: { "diff.md": DEV_DIFF, "head-status": "0\n" } });
+        assert.ok(body.includes("Ping @\u200boctocat &lt;img src=x onerror=alert(1)>"), body);
+        assert.ok(body.includes("`\"b\"` &lt;!-- hidden -->"));
+        assert.doesNotMatch(body, /<img|<!-- hidden/);
+        assert.match(body, /an unclosed fence that would swallow the rest of the comment <\/details>\n```\n\n<\/details>$/m, "the fence is closed before the comment's own </details>");
+    });
+
+    it("cuts what does not fit and links the full artifact", async () => {
+        const long = `${DEV_DIFF.split("```")[0]}${Array.from({ length: 3000 }, (_, index) => `- **update** \`Ingress ns/route-${index}\``).join("\n")}\n\n## Monthly cost\n\nno change\n`;
+        const { body } = await commentFor({ dev: { "diff.md": long, "head-status": "0\n" } });
+        assert.ok(body.length < 60000, `${body.length} characters`);
+        assert.match(body, /Cut to fit a comment: the full diff\.md is in the artifact \[plan-diff-dev\]\(https:\/\/example\.invalid\/run\/1\/artifacts\/41\)\./);
+    });
+
+    it("adds the head's topology when it changed, as a Mermaid block without directives", async () => {
+        const topology = "Traffic topology of `dev`:\n\n```mermaid\n%%{init: {\"securityLevel\": \"loose\"}}%%\nflowchart LR\n    client([client]) --> n0[\"NLB\"]\n    click n0 \"javascript:alert(1)\"\n```\n";
+        const { body } = await commentFor({ dev: { "diff.md": DEV_DIFF, "topology.md": topology, "head-status": "0\n" } });
+        assert.match(body, /<details><summary>Topology of the PR head \(changed\)<\/summary>\n\n```mermaid\nflowchart LR\n {4}client\(\[client\]\) --> n0\["NLB"\]\n```\n\n<\/details>/);
+        assert.doesNotMatch(body, /securityLevel|javascript:/);
+    });
+
+    it("warns when diff.md does not start with the summary line", async () => {
+        const { body } = await commentFor({ dev: { "diff.md": "# something else\n", "head-status": "0\n" } });
+        assert.match(body, /:warning: diff\.md does not start with the summary line\./);
     });
 
     it("edits its own comment instead of adding another", async () => {
-        const root = artifacts();
-        try {
-            const mine = { id: 3, body: "<!-- commerce-edge:offline-plan-diff -->\nold", user: { login: "github-actions[bot]" }, html_url: "" };
-            const impostor = { id: 4, body: "<!-- commerce-edge:offline-plan-diff -->\nfake", user: { login: "someone" }, html_url: "" };
-            const { created, updated } = await runScript(root, [impostor, mine]);
-            assert.equal(created.length, 0);
-            assert.deepEqual(updated, ["3"]);
-        } finally {
-            rmSync(root, { recursive: true, force: true });
-        }
+        const mine = { id: 3, body: "<!-- commerce-edge:offline-plan-diff -->\nold", user: { login: "github-actions[bot]" }, html_url: "" };
+        const impostor = { id: 4, body: "<!-- commerce-edge:offline-plan-diff -->\nfake", user: { login: "someone" }, html_url: "" };
+        const { updated } = await commentFor({ dev: { "diff.md": DEV_DIFF, "head-status": "0\n" } }, [impostor, mine]);
+        assert.deepEqual(updated, ["3"]);
     });
 
     it("does not comment when no open PR has the run's head commit", async () => {
-        const root = artifacts();
+        const root = artifacts({ dev: { "diff.md": DEV_DIFF, "head-status": "0\n" } });
         try {
             const { created, updated, notices } = await runScript(root, [], "f".repeat(40));
             assert.deepEqual([created.length, updated.length], [0, 0]);

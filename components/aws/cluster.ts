@@ -196,7 +196,11 @@ export class Cluster extends pulumi.ComponentResource {
 
         const addonVersions = ADDON_VERSIONS[args.kubernetesVersion];
         if (!addonVersions) throw new Error(`no add-on versions are pinned for Kubernetes ${args.kubernetesVersion} (components/aws/eksVersions.ts)`);
-        const irsaRole = (roleName: string, serviceAccount: string, policyArn: string): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } => {
+        /**
+         * A role for one service account, and its ARN as an add-on may use it: once its policy is attached. An add-on
+         * update that moves its pods to the role then never runs ahead of the attachment.
+         */
+        const irsaRole = (roleName: string, serviceAccount: string, policyArn: string): { policy: aws.iam.RolePolicyAttachment; arnWithPolicy: pulumi.Output<string> } => {
             const role = new aws.iam.Role(roleName, {
                 // Condition keys use the issuer without its https:// scheme (eks oidcIssuer; IRSA docs).
                 assumeRolePolicy: pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuer]).apply(([providerArn, issuer]) => JSON.stringify({
@@ -210,7 +214,8 @@ export class Cluster extends pulumi.ComponentResource {
                 })),
                 tags: args.tags,
             }, parent);
-            return { role, policy: new aws.iam.RolePolicyAttachment(roleName, { role: role.name, policyArn }, parent) };
+            const policy = new aws.iam.RolePolicyAttachment(roleName, { role: role.name, policyArn }, parent);
+            return { policy, arnWithPolicy: pulumi.all([role.arn, policy.id]).apply(([arn]) => arn) };
         };
         // EKS-managed add-ons at pinned versions. OVERWRITE adopts the self-managed copies EKS installs with the cluster
         // and keeps the program's settings authoritative; `preserve` leaves networking and DNS running if one is removed.
@@ -229,10 +234,10 @@ export class Cluster extends pulumi.ComponentResource {
         // Before the nodes: a node is Ready only once its CNI runs, and this one holds the CNI's permissions. The aliases
         // take over the add-ons pulumi-eks created before (its `<name>-vpc-cni` component and `<name>-kube-proxy`).
         const vpcCni = addon(`${name}-vpc-cni`, "vpc-cni", addonVersions.vpcCni, {
-            serviceAccountRoleArn: cni.role.arn,
+            serviceAccountRoleArn: cni.arnWithPolicy,
             configurationValues: JSON.stringify(VPC_CNI_CONFIGURATION),
             preserve: true,
-        }, { dependsOn: [cni.policy], aliases: [{ name: `${name}-vpc-cni`, parent: pulumi.createUrn(`${name}-vpc-cni`, "eks:index:VpcCniAddon", cluster) }] });
+        }, { aliases: [{ name: `${name}-vpc-cni`, parent: pulumi.createUrn(`${name}-vpc-cni`, "eks:index:VpcCniAddon", cluster) }] });
         const kubeProxy = addon(`${name}-kube-proxy`, "kube-proxy", addonVersions.kubeProxy, { preserve: true }, { aliases: [{ name: `${name}-kube-proxy`, parent: cluster }] });
 
         const nodeGroup = new eks.ManagedNodeGroup(`${name}-nodes`, {
@@ -251,11 +256,16 @@ export class Cluster extends pulumi.ComponentResource {
         // After the nodes: both run Deployments, which stay unready (and the add-on DEGRADED) without nodes.
         addon(`${name}-coredns`, "coredns", addonVersions.coreDns, { preserve: true }, { dependsOn: [nodeGroup] });
         const ebsCsi = irsaRole(`${name}-ebs-csi`, EBS_CSI_SERVICE_ACCOUNT, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
-        const ebsCsiAddon = addon(`${name}-ebs-csi`, "aws-ebs-csi-driver", addonVersions.ebsCsiDriver, { serviceAccountRoleArn: ebsCsi.role.arn }, { dependsOn: [nodeGroup, ebsCsi.policy] });
+        const ebsCsiAddon = addon(`${name}-ebs-csi`, "aws-ebs-csi-driver", addonVersions.ebsCsiDriver, { serviceAccountRoleArn: ebsCsi.arnWithPolicy }, { dependsOn: [nodeGroup] });
 
         // Everything applied through this provider comes after the nodes, and on destroy goes before them.
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true }, { parent: this, dependsOn: [nodeGroup] });
-        this.claimProvider = new k8s.Provider(`${name}-k8s-adopt`, { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true, upsertExistingObjects: true }, { parent: this, dependsOn: [nodeGroup] });
+        // ConfigMaps and Secrets are updated in place: by default the provider replaces them, and a named object is
+        // deleted before its replacement is created (pulumi-kubernetes diff.go), so the controller would lose its
+        // --configmap (haproxy-ingress exits without it since v0.13, command-line.md) and the broker its credentials
+        // for the length of the swap. Content-named ones (the WAF rules) still get a new object per change.
+        const objectSettings = { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true, enableConfigMapMutable: true, enableSecretMutable: true };
+        this.provider = new k8s.Provider(`${name}-k8s`, objectSettings, { parent: this, dependsOn: [nodeGroup] });
+        this.claimProvider = new k8s.Provider(`${name}-k8s-adopt`, { ...objectSettings, upsertExistingObjects: true }, { parent: this, dependsOn: [nodeGroup] });
 
         new k8s.storage.v1.StorageClass(`${name}-gp3`, {
             metadata: { name: "gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },

@@ -91,27 +91,25 @@ export class Routes extends pulumi.ComponentResource {
         this.namespaces = namespaces;
         const namespaceFor = (namespace: string): k8s.core.v1.Namespace => namespaces.get(namespace)!;
 
-        const backends = new Map<string, pulumi.Resource[]>();
         for (const { route, workload, stable, canary } of workloads) {
             const namespace = namespaceFor(route.namespace);
             const inNamespace = { ...options, dependsOn: [namespace] };
             const names = routeResourceNames(route);
             const metadata = { name: route.backend.name, namespace: route.namespace, labels: { ...MANAGED, ...appLabels(route.backend.name) } };
-            const deployment = new k8s.apps.v1.Deployment(names.deployment.resourceName, { metadata, spec: stable }, inNamespace);
+            new k8s.apps.v1.Deployment(names.deployment.resourceName, { metadata, spec: stable }, inNamespace);
             if (canary) {
                 new k8s.apps.v1.Deployment(names.canary.resourceName, {
                     metadata: { ...metadata, name: names.canary.objectName },
                     spec: canary,
                 }, inNamespace);
             }
-            const service = new k8s.core.v1.Service(names.service.resourceName, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
+            new k8s.core.v1.Service(names.service.resourceName, { metadata, spec: webServiceSpec(route.backend.name, route.backend.port) }, inNamespace);
             if (workload.replicas >= 2) {
                 new k8s.policy.v1.PodDisruptionBudget(names.pdb.resourceName, {
                     metadata,
                     spec: disruptionBudgetSpec(appLabels(route.backend.name)),
                 }, inNamespace);
             }
-            backends.set(`${route.namespace}/${route.backend.name}`, [service, deployment]);
         }
 
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
@@ -149,17 +147,16 @@ export class Routes extends pulumi.ComponentResource {
         const claim = new k8s.core.v1.PersistentVolumeClaim(ACTIVEMQ_RESOURCE_NAMES.claim, {
             metadata: { name: ACTIVEMQ_CLAIM_NAME, namespace: ACTIVEMQ.namespace, labels: activemqLabels, annotations: { "pulumi.com/skipAwait": "true" } },
             spec: activemqClaimSpec(args.activemq.storageGiB),
-        }, { parent: this, provider: args.claimProvider, dependsOn: [activemqNamespace, storageClass, ...args.storageReady], retainOnDelete: true });
-        const activemqService = new k8s.core.v1.Service(ACTIVEMQ_RESOURCE_NAMES.service, {
+        }, { parent: this, provider: args.claimProvider, dependsOn: [activemqNamespace, storageClass], retainOnDelete: true });
+        new k8s.core.v1.Service(ACTIVEMQ_RESOURCE_NAMES.service, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqServiceSpec(),
         }, inActivemq);
-        const broker = new k8s.apps.v1.StatefulSet(ACTIVEMQ_RESOURCE_NAMES.broker, {
+        new k8s.apps.v1.StatefulSet(ACTIVEMQ_RESOURCE_NAMES.broker, {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqStatefulSetSpec({ ...brokerInput, credentialsVersion: credentials.metadata.apply((metadata) => metadata.resourceVersion ?? "") }),
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
         }, { ...options, dependsOn: [activemqNamespace, credentials, brokerConfig, claim, ...args.storageReady] });
-        backends.set(`${ACTIVEMQ.namespace}/${ACTIVEMQ.serviceName}`, [activemqService, broker]);
 
         // Annotations stay a plain map: a preview then knows every value but a NAT allowlist (Pulumi sends
         // nested Outputs value by value), so policies can check the WAF and other keys before the first up.
@@ -173,7 +170,9 @@ export class Routes extends pulumi.ComponentResource {
                     annotations: annotations(routeAllowlist(route, args.natPublicIps)),
                 },
                 spec,
-            }, { ...options, dependsOn: [...args.controllerReady, ...(backends.get(`${route.namespace}/${route.backend.name}`) ?? [])] });
+            // Not on the backend: the Ingress await needs only its Endpoints object to exist and the status the
+            // controller publishes (pulumi-kubernetes await/ingress.go), so waiting for the rollout would only delay it.
+            }, { ...options, dependsOn: [...args.controllerReady] });
         };
         for (const route of table.http) ingress(route, (allowlist) => httpRouteAnnotations(route, allowlist), httpIngressSpec(route));
         for (const route of table.tcp) ingress(route, (allowlist) => tcpRouteAnnotations(route, allowlist), tcpIngressSpec(route));

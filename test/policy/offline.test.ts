@@ -64,7 +64,7 @@ describe("resource shapes", () => {
     it("accepts RecordedResource (inputs, URN dependencies) as the plan records it", () => {
         const stack = compliantStack();
         stack.dnsRecord.props.aliases[0]!.name = "elsewhere.example.net";
-        const recorded: RecordedResource[] = Object.values(stack).map(({ props, ...rest }) => ({ ...rest, custom: true, inputs: props, rawInputs: props, secretPaths: [], aliases: [] }));
+        const recorded: RecordedResource[] = Object.values(stack).map(({ props, ...rest }) => ({ ...rest, custom: true, inputs: props, rawInputs: props, secretPaths: [], aliases: [], propertyDependencies: {}, id: "", computed: {} }));
         assert.deepEqual(evaluatePolicies(recorded), [], "the record still depends on the NLB");
         const withoutDependency = recorded.map((resource) => (resource.urn === stack.dnsRecord.urn ? { ...resource, dependencies: [] } : resource));
         assert.deepEqual(evaluatePolicies(withoutDependency).map((violation) => violation.policy), ["ingress-hosts-have-dns"]);

@@ -1,0 +1,95 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import type { RecordedResource } from "./mockEngine";
+import type { Plan } from "./plan";
+import { PROJECT_ROOT } from "./stackFile";
+
+/**
+ * The base side of `npm run diff`: the base commit checked out in a temporary `git worktree`, planned
+ * in this process by importing the base's own harness/plan.ts. The worktree links this working tree's
+ * node_modules, so both plans share one load of the Pulumi SDKs (the bulk of a plan's time) and the
+ * base is planned with the working tree's dependencies; the diff says so when package-lock.json differs.
+ * A base without harness/plan.ts (older than the offline plan) cannot be planned: the diff is then
+ * against an empty plan.
+ */
+
+export interface BaseCheckout {
+    readonly dir: string;
+    readonly sha: string;
+    /** Removes the worktree. */
+    readonly remove: () => void;
+}
+
+function git(args: readonly string[], root: string): string {
+    return execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+export function checkoutBase(ref: string, root: string = PROJECT_ROOT): BaseCheckout {
+    let sha: string;
+    try {
+        sha = git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root);
+    } catch {
+        throw new Error(`--base ${ref}: not a commit of this repository (fetch it first, e.g. git fetch origin ${ref})`);
+    }
+    const parent = mkdtempSync(join(tmpdir(), "commerce-edge-base-"));
+    const dir = join(parent, "base");
+    git(["worktree", "add", "--detach", "--quiet", dir, sha], root);
+    const remove = (): void => {
+        try {
+            git(["worktree", "remove", "--force", dir], root);
+        } finally {
+            rmSync(parent, { recursive: true, force: true });
+        }
+    };
+    try {
+        for (const modules of ["node_modules", join("policy", "node_modules")]) {
+            if (existsSync(join(root, modules)) && existsSync(join(dir, modules, ".."))) symlinkSync(join(root, modules), join(dir, modules), "dir");
+        }
+    } catch (error) {
+        remove();
+        throw error;
+    }
+    return { dir, sha, remove };
+}
+
+type PlanStack = (stack: string) => Promise<Plan>;
+
+/** Plans `stack` with the base's own harness, in this process. */
+export async function planBase(dir: string, stack: string): Promise<Plan> {
+    const harness = join(dir, "harness", "plan.ts");
+    if (!existsSync(harness)) throw new Error("the base has no harness/plan.ts (it predates the offline plan)");
+    const { planStack } = (await import(harness)) as { planStack?: PlanStack };
+    if (typeof planStack !== "function") throw new Error("the base's harness/plan.ts exports no planStack");
+    const plan = await planStack(stack);
+    // Older harnesses record fewer fields: fill what the diff reads.
+    const resources = plan.run.resources.map((resource): RecordedResource => ({
+        ...resource,
+        propertyDependencies: resource.propertyDependencies ?? {},
+        id: resource.id ?? "",
+        computed: resource.computed ?? {},
+    }));
+    return { ...plan, run: { ...plan.run, resources } };
+}
+
+/** Secret config keys whose stored ciphertext differs between two copies of Pulumi.<stack>.yaml. */
+export function changedSecretKeys(stack: string, baseRoot: string, headRoot: string = PROJECT_ROOT): string[] {
+    const secure = (root: string): Map<string, string> => {
+        const file = join(root, `Pulumi.${stack}.yaml`);
+        if (!existsSync(file)) return new Map();
+        const config = (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+        return new Map(Object.entries(config).flatMap(([key, value]) =>
+            value !== null && typeof value === "object" && "secure" in value ? [[key, String((value as { secure: unknown }).secure)]] : []));
+    };
+    const before = secure(baseRoot);
+    const after = secure(headRoot);
+    return [...new Set([...before.keys(), ...after.keys()])].filter((key) => before.get(key) !== after.get(key)).sort();
+}
+
+/** Whether two checkouts' package-lock.json differ. */
+export function lockfilesDiffer(baseRoot: string, headRoot: string = PROJECT_ROOT): boolean {
+    const read = (root: string): string => (existsSync(join(root, "package-lock.json")) ? readFileSync(join(root, "package-lock.json"), "utf8") : "");
+    return read(baseRoot) !== read(headRoot);
+}

@@ -1,0 +1,116 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { changedSecretKeys, checkoutBase, lockfilesDiffer, planBase } from "../harness/basePlan";
+import { estimateMonthlyCost, unpricedRegion } from "../harness/cost";
+import { diffMarkdown } from "../harness/diffReport";
+import { ProgramFailure } from "../harness/mockEngine";
+import { planFails, planStack, type Plan } from "../harness/plan";
+import { dangerousChanges, diffPlans, summaryLine } from "../harness/planDiff";
+import { PROJECT_ROOT } from "../harness/stackFile";
+import { summaryMarkdown } from "../harness/summary";
+import { topologyMarkdown } from "../harness/topology";
+
+/**
+ * Semantic plan diff: plans a stack at a base commit (a temporary git worktree) and in the working
+ * tree, and writes out/<stack>/diff.md, out/<stack>/summary.md (of the working tree) and, when the
+ * traffic topology changes, out/<stack>/topology.md.
+ *   npm run diff -- [stack] [--base <git-ref>]     (default: dev, HEAD)
+ * Exits 1 when the working tree does not plan, or its plan fails (schema errors, mandatory policies).
+ */
+
+const USAGE = "usage: npm run diff -- [stack] [--base <git-ref>]";
+
+function parseArgs(argv: readonly string[]): { stack: string; base: string } {
+    let stack: string | undefined;
+    let base = "HEAD";
+    for (let index = 0; index < argv.length; index++) {
+        const arg = argv[index]!;
+        if (arg === "--base") {
+            const ref = argv[++index];
+            if (!ref || ref.startsWith("-")) throw new Error(`--base needs a git ref\n${USAGE}`);
+            base = ref;
+        } else if (arg === "--help" || arg === "-h") {
+            console.log(USAGE);
+            process.exit(0);
+        } else if (arg.startsWith("-") || stack !== undefined) {
+            throw new Error(`unexpected argument ${arg}\n${USAGE}`);
+        } else stack = arg;
+    }
+    return { stack: stack ?? "dev", base };
+}
+
+function describe(error: unknown): string {
+    const cause = error instanceof ProgramFailure ? error.cause : error;
+    return cause instanceof Error ? cause.message : String(cause);
+}
+
+async function main(): Promise<number> {
+    // performance.now() counts from process start: this is Node's start-up and the module load.
+    const started = performance.now();
+    const { stack, base } = parseArgs(process.argv.slice(2));
+    const checkout = checkoutBase(base);
+    const notes: string[] = [];
+    let head: Plan;
+    let basePlan: Plan | undefined;
+    let headPlanned = started;
+    try {
+        try {
+            head = await planStack(stack);
+        } catch (error) {
+            console.error(`The working tree does not plan "${stack}": ${describe(error)}`);
+            return 1;
+        }
+        headPlanned = performance.now();
+        try {
+            basePlan = await planBase(checkout.dir, stack);
+        } catch (error) {
+            notes.push(`The base commit ${checkout.sha.slice(0, 7)} does not plan "${stack}" (${describe(error).split("\n")[0]}): the diff is against an empty plan.`);
+        }
+        const secrets = changedSecretKeys(stack, checkout.dir);
+        if (secrets.length > 0) notes.push(`Secret config changed in Pulumi.${stack}.yaml (ciphertext differs, value not readable offline): ${secrets.join(", ")}. The resources that consume it update.`);
+        if (lockfilesDiffer(checkout.dir)) notes.push("package-lock.json differs from the base: both sides were planned with the working tree's dependencies.");
+    } finally {
+        checkout.remove();
+    }
+    const basePlanned = performance.now();
+
+    const baseResources = basePlan?.run.resources ?? [];
+    const diff = diffPlans(baseResources, head.run.resources);
+    const headTopology = topologyMarkdown(head.run.resources);
+    const topologyChanged = basePlan === undefined || topologyMarkdown(baseResources) !== headTopology;
+    const outDir = join(PROJECT_ROOT, "out", stack);
+    mkdirSync(outDir, { recursive: true });
+    const baseRegion = basePlan?.region ?? head.region;
+    const priced = unpricedRegion(baseRegion) === undefined && unpricedRegion(head.region) === undefined;
+    writeFileSync(join(outDir, "diff.md"), diffMarkdown({
+        stack,
+        diff,
+        baseLabel: `\`${base}\` (${checkout.sha.slice(0, 7)})`,
+        headLabel: "the working tree",
+        ...(priced ? { baseCost: estimateMonthlyCost(baseResources, baseRegion), headCost: estimateMonthlyCost(head.run.resources, head.region) } : {}),
+        notes,
+        topologyChanged,
+    }));
+    writeFileSync(join(outDir, "summary.md"), summaryMarkdown(head));
+    const topologyFile = join(outDir, "topology.md");
+    if (topologyChanged) writeFileSync(topologyFile, `Traffic topology of \`${stack}\` (working tree):\n\n${headTopology}\n`);
+    else rmSync(topologyFile, { force: true });
+
+    console.log(summaryLine(diff));
+    const dangerous = dangerousChanges(diff);
+    if (dangerous.length > 0) console.log(`Dangerous changes: ${dangerous.map((change) => `${change.action} ${change.label}`).join("; ")}`);
+    for (const note of notes) console.log(note);
+    console.log(`Wrote ${["diff.md", "summary.md", ...(topologyChanged ? ["topology.md"] : [])].map((file) => join("out", stack, file)).join(", ")}`);
+    const ms = (value: number): string => `${Math.round(value)} ms`;
+    console.log(`Timings: start-up and harness load ${ms(started)}, working tree plan ${ms(headPlanned - started)}, base worktree and plan ${ms(basePlanned - headPlanned)}, diff and reports ${ms(performance.now() - basePlanned)}`);
+    if (planFails(head)) {
+        console.error(`The working tree's plan of "${stack}" fails (schema errors or mandatory policy violations): see npm run plan -- ${stack}.`);
+        return 1;
+    }
+    return 0;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+});

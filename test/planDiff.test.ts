@@ -1,0 +1,230 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { estimateMonthlyCost, formatCostDelta } from "../harness/cost";
+import { diffMarkdown } from "../harness/diffReport";
+import type { RecordedResource } from "../harness/mockEngine";
+import { planStack, type Plan } from "../harness/plan";
+import { dangerousChanges, diffPlans, summaryLine, type PlanDiff, type ResourceChange } from "../harness/planDiff";
+import { PROJECT_ROOT } from "../harness/stackFile";
+import { devConfigValue } from "./planQueries";
+
+/** A hand-made recorded resource; `urn` is its name. */
+function resource(urn: string, type: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
+    return { urn, type, name: urn, custom: true, dependencies: [], propertyDependencies: {}, inputs, rawInputs: inputs, secretPaths: [], aliases: [], id: `id-of-${urn}`, computed: {}, ...extra };
+}
+
+const byLabel = (diff: PlanDiff, label: string): ResourceChange => {
+    const found = diff.changes.find((change) => change.label === label);
+    assert.ok(found, `no change of ${label} in:\n${diff.changes.map((change) => `${change.action} ${change.label}`).join("\n")}`);
+    return found;
+};
+
+function report(diff: PlanDiff, base: Plan, head: Plan): string {
+    return diffMarkdown({
+        stack: "dev",
+        diff,
+        baseLabel: "base",
+        headLabel: "head",
+        baseCost: estimateMonthlyCost(base.run.resources, base.region),
+        headCost: estimateMonthlyCost(head.run.resources, head.region),
+        notes: [],
+        topologyChanged: false,
+    });
+}
+
+describe("plan diff on hand-made resources", () => {
+    it("replaces on a replace-on-change property, updates on any other", () => {
+        const base = [resource("vpc", "aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16", tags: { Name: "a" } })];
+        assert.equal(diffPlans(base, [resource("vpc", "aws:ec2/vpc:Vpc", { cidrBlock: "10.0.0.0/16", tags: { Name: "b" } })]).changes[0]!.action, "update");
+        const replaced = diffPlans(base, [resource("vpc", "aws:ec2/vpc:Vpc", { cidrBlock: "10.1.0.0/16", tags: { Name: "a" } })]);
+        assert.deepEqual(replaced.changes.map((change) => [change.action, change.forcedBy.map((reason) => reason.path)]), [["replace", ["cidrBlock"]]]);
+        assert.deepEqual(replaced.changes[0]!.changes.map((change) => [change.path, change.old, change.new]), [["cidrBlock", "10.0.0.0/16", "10.1.0.0/16"]]);
+    });
+
+    it("makes what carries a replaced resource's outputs unknown, judged by its own rules", () => {
+        const vpc = (cidr: string): RecordedResource => resource("vpc", "aws:ec2/vpc:Vpc", { cidrBlock: cidr }, { id: "vpc-0123456789abcdef0" });
+        const dependents = [
+            resource("subnet", "aws:ec2/subnet:Subnet", { vpcId: "vpc-0123456789abcdef0", cidrBlock: "10.0.0.0/24" }, { dependencies: ["vpc"] }),
+            resource("gateway", "aws:ec2/internetGateway:InternetGateway", { vpcId: "vpc-0123456789abcdef0" }, { dependencies: ["vpc"] }),
+            resource("unrelated", "aws:ec2/subnet:Subnet", { vpcId: "vpc-0123456789abcdef0" }),
+        ];
+        const diff = diffPlans([vpc("10.0.0.0/16"), ...dependents], [vpc("10.1.0.0/16"), ...dependents]);
+        assert.deepEqual(diff.changes.map((change) => [change.label, change.action]), [["InternetGateway gateway", "update"], ["Subnet subnet", "replace"], ["Vpc vpc", "replace"]]);
+        assert.deepEqual(byLabel(diff, "Subnet subnet").changes.map((change) => change.new), [{ knownAfter: "Vpc vpc" }]);
+        assert.equal(diff.counts.unchanged, 1, "a resource that does not consume the VPC does not see it change");
+    });
+
+    it("applies conditional rules to the values: an NLB replaced when it leaves a subnet, updated when it gains one", () => {
+        const nlb = (subnets: string[]): RecordedResource => resource("nlb", "aws:lb/loadBalancer:LoadBalancer", { loadBalancerType: "network", subnets, securityGroups: ["sg-1"] });
+        assert.equal(diffPlans([nlb(["a", "b"])], [nlb(["a", "b", "c"])]).changes[0]!.action, "update");
+        const left = diffPlans([nlb(["a", "b"])], [nlb(["a"])]).changes[0]!;
+        assert.equal(left.action, "replace");
+        assert.match(left.forcedBy[0]!.because, /cannot leave a subnet/);
+        assert.match(left.danger ?? "", /new DNS name/);
+    });
+
+    it("replaces every object of a replaced Kubernetes provider, named objects deleted first", () => {
+        const kubeconfig = (server: string): string => JSON.stringify({ "current-context": "c", contexts: [{ name: "c", context: { cluster: "k" } }], clusters: [{ name: "k", cluster: { server } }] });
+        const plan = (server: string): RecordedResource[] => [
+            resource("k8s", "pulumi:providers:kubernetes", { kubeconfig: kubeconfig(server) }),
+            resource("ns", "kubernetes:core/v1:Namespace", { metadata: { name: "shop" } }, { provider: "k8s" }),
+        ];
+        const diff = diffPlans(plan("https://old.example"), plan("https://new.example"));
+        assert.deepEqual(diff.changes.map((change) => [change.label, change.action, change.deleteFirst]), [["Namespace shop", "replace", true], ["Provider kubernetes k8s", "replace", false]]);
+        assert.match(byLabel(diff, "Namespace shop").forcedBy[0]!.because, /its provider Provider kubernetes k8s is replaced/);
+        assert.equal(diffPlans(plan("https://same.example"), plan("https://same.example")).counts.unchanged, 2);
+    });
+
+    it("reports a replacement that keeps a fixed AWS name as failing, and changes the API rejects", () => {
+        const logs = (logGroupClass: string): RecordedResource => resource("logs", "aws:cloudwatch/logGroup:LogGroup", { name: "/aws/eks/edge-dev/cluster", logGroupClass });
+        const renamed = diffPlans([logs("STANDARD")], [logs("INFREQUENT_ACCESS")]).changes[0]!;
+        assert.equal(renamed.action, "replace");
+        assert.match(renamed.failures[0]!.because, /name "\/aws\/eks\/edge-dev\/cluster" is fixed/);
+        const storageClass = (reclaimPolicy: string): RecordedResource => resource("sc", "kubernetes:storage.k8s.io/v1:StorageClass", { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com", reclaimPolicy });
+        const rejected = diffPlans([storageClass("Delete")], [storageClass("Retain")]);
+        assert.equal(rejected.changes[0]!.action, "update");
+        assert.match(rejected.changes[0]!.failures[0]!.source, /ValidateStorageClassUpdate/);
+        assert.deepEqual(dangerousChanges(rejected).map((change) => change.label), ["StorageClass gp3"]);
+    });
+
+    it("lets a volume claim grow in place and reports a shrinking one as failing", () => {
+        const claim = (storage: string): RecordedResource => resource("pvc", "kubernetes:core/v1:PersistentVolumeClaim", { metadata: { name: "data", namespace: "mq" }, spec: { resources: { requests: { storage } } } });
+        const grown = diffPlans([claim("20Gi")], [claim("50Gi")]).changes[0]!;
+        assert.deepEqual([grown.action, grown.failures], ["update", []]);
+        const shrunk = diffPlans([claim("20Gi")], [claim("10000Mi")]).changes[0]!;
+        assert.match(shrunk.failures[0]?.because ?? "", /can only grow/);
+    });
+
+    it("replaces a ConfigMap on a data change unless its provider makes ConfigMaps mutable", () => {
+        const plan = (mutable: boolean, value: string): RecordedResource[] => [
+            resource("k8s", "pulumi:providers:kubernetes", mutable ? { enableConfigMapMutable: "true" } : {}),
+            resource("cm", "kubernetes:core/v1:ConfigMap", { metadata: { name: "settings", namespace: "shop" }, data: { key: value } }, { provider: "k8s" }),
+        ];
+        const replaced = diffPlans(plan(false, "a"), plan(false, "b"));
+        assert.deepEqual([byLabel(replaced, "ConfigMap shop/settings").action, byLabel(replaced, "ConfigMap shop/settings").deleteFirst], ["replace", true]);
+        assert.deepEqual(dangerousChanges(replaced).map((change) => change.label), ["ConfigMap shop/settings"], "absent between its deletion and its replacement");
+        const updated = diffPlans(plan(true, "a"), plan(true, "b"));
+        assert.equal(byLabel(updated, "ConfigMap shop/settings").action, "update");
+        assert.deepEqual(dangerousChanges(updated), []);
+    });
+
+    it("counts creates and deletes, and names types the table does not know", () => {
+        const diff = diffPlans(
+            [resource("old", "aws:ec2/subnet:Subnet", {}), resource("thing", "aws:new/thing:Thing", { size: 1 })],
+            [resource("new", "aws:ec2/subnet:Subnet", {}), resource("thing", "aws:new/thing:Thing", { size: 2 })],
+        );
+        assert.deepEqual(diff.counts, { create: 1, update: 1, replace: 0, delete: 1, unchanged: 0 });
+        assert.deepEqual(diff.unknownTypes, ["aws:new/thing:Thing"]);
+        assert.equal(summaryLine(diff), "Resources: 1 to create, 1 to update, 0 to replace, 1 to delete, 0 unchanged");
+    });
+});
+
+describe("plan diff of the dev stack", () => {
+    let base: Plan;
+    before(async () => {
+        base = await planStack("dev");
+    });
+
+    it("reports no change between two plans of the same config", async () => {
+        const head = await planStack("dev");
+        const diff = diffPlans(base.run.resources, head.run.resources);
+        assert.deepEqual(diff.changes, []);
+        const markdown = report(diff, base, head);
+        assert.equal(markdown.split("\n")[0], `Resources: 0 to create, 0 to update, 0 to replace, 0 to delete, ${diff.counts.unchanged} unchanged`);
+        assert.ok(diff.counts.unchanged > 50);
+        assert.match(markdown, /## Changes by component\n\nNo change\./);
+        assert.match(markdown, /\(\*\*no change\*\*\)/);
+    });
+
+    it("creates a new route with its workload, updates only the controller's egress to reach it, and shows the workload's cost", async () => {
+        const routes = devConfigValue<{ additional: unknown[] }>("routes");
+        const search = { protocol: "http", name: "search", host: "search.dev.commerce.example.com", workload: { image: "registry.example.com/search:1.0.0", cpu: "500m", memory: "1Gi" }, allowlist: ["203.0.113.0/24"] };
+        const head = await planStack("dev", { configOverrides: { "commerce-edge:routes": JSON.stringify({ ...routes, additional: [...routes.additional, search] }) } });
+        const diff = diffPlans(base.run.resources, head.run.resources);
+        assert.deepEqual({ ...diff.counts, unchanged: 0 }, { create: 9, update: 1, replace: 0, delete: 0, unchanged: 0 });
+        assert.deepEqual(diff.changes.filter((change) => change.action === "create").map((change) => change.label).sort(), [
+            "Deployment search/search", "Ingress search/search", "Namespace search", "NetworkPolicy search/allow-dns", "NetworkPolicy search/default-deny", "NetworkPolicy search/search",
+            "PodDisruptionBudget search/search", "Record search-dev-commerce-example-com-a", "Service search/search",
+        ]);
+        const update = diff.changes.find((change) => change.action === "update");
+        assert.equal(update?.label, "NetworkPolicy ingress-controller/haproxy-ingress", "the controller may now connect to the new backend");
+        const delta = formatCostDelta(estimateMonthlyCost(base.run.resources, "eu-west-1"), estimateMonthlyCost(head.run.resources, "eu-west-1"));
+        // 2 replicas × 0.5 vCPU of 3 × m6i.large (6 vCPU) is 1/6 of the nodes' $234.33; 2 GiB of 24 GiB is less.
+        assert.match(delta, /\(\*\*no change\*\*\)/, "the bill stays: the nodes have room");
+        assert.match(delta, /\| search\/search \| none \| 2 × pods, 1 vCPU, 2 GiB requested, \$39\.06 \| \+\$39\.06 \|/);
+    });
+
+    it("replaces the VPC and what depends on it when network.cidr changes, flags them first, and the EKS cluster as failing", async () => {
+        const network = devConfigValue<Record<string, unknown>>("network");
+        const head = await planStack("dev", { configOverrides: { "commerce-edge:network": JSON.stringify({ ...network, cidr: "10.30.0.0/16" }) } });
+        const diff = diffPlans(base.run.resources, head.run.resources);
+        const action = (label: string): string => byLabel(diff, label).action;
+        assert.deepEqual(byLabel(diff, "Vpc edge-dev").forcedBy.map((reason) => reason.path), ["cidrBlock"]);
+        for (const label of ["Subnet edge-dev-public-0", "Subnet edge-dev-private-1", "NatGateway edge-dev-nat-0", "RouteTable edge-dev-public", "SecurityGroup edge-dev-nodes", "TargetGroup edge-dev-443", "LoadBalancer edge-dev", "ManagedNodeGroup edge-dev-nodes"]) {
+            assert.equal(action(label), "replace", label);
+        }
+        assert.deepEqual(byLabel(diff, "LoadBalancer edge-dev").forcedBy.map((reason) => reason.path), ["subnets"]);
+        assert.equal(action("Record api-dev-commerce-example-com-a"), "update", "alias records follow the new NLB");
+        const cluster = byLabel(diff, "Cluster edge-dev");
+        assert.deepEqual(cluster.failures.map((reason) => reason.path), ["vpcId"]);
+        const dangerous = dangerousChanges(diff).map((change) => change.label);
+        for (const label of ["Vpc edge-dev", "Subnet edge-dev-public-0", "NatGateway edge-dev-nat-0", "LoadBalancer edge-dev", "Cluster edge-dev", "ManagedNodeGroup edge-dev-nodes"]) assert.ok(dangerous.includes(label), label);
+        const markdown = report(diff, base, head);
+        const dangerSection = markdown.slice(markdown.indexOf("## Dangerous changes"), markdown.indexOf("## Changes by component"));
+        assert.match(dangerSection, /\*\*replace\*\* `Vpc edge-dev` \(Network edge-dev\)\n {2}- `cidrBlock` forces the replacement/);
+        assert.match(dangerSection, /\*\*update that fails\*\* `Cluster edge-dev`/);
+        assert.match(markdown, /### Network edge-dev\n\n(- .*\n(  - .*\n)*)*- \*\*replace\*\* `Vpc edge-dev` — forced by `cidrBlock`\n {2}- `cidrBlock`: `"10\.20\.0\.0\/16"` → `"10\.30\.0\.0\/16"`/);
+    });
+
+    it("reports a changed secret as changed, without its value", async () => {
+        const password = "a-new-broker-password-7f3k";
+        const head = await planStack("dev", { configOverrides: { "commerce-edge:activemqBrokerPassword": password } });
+        const diff = diffPlans(base.run.resources, head.run.resources);
+        assert.deepEqual(diff.changes.map((change) => [change.label, change.action]), [["Secret activemq/activemq-credentials", "update"], ["StatefulSet activemq/activemq", "update"]],
+            "updated in place (the provider's enableSecretMutable), and the broker rolls onto the new credentials");
+        assert.ok(diff.changes[0]!.changes.every((change) => change.secret === true && !("new" in change)));
+        assert.deepEqual(diff.changes[1]!.changes.map((change) => change.path), ['spec.template.metadata.annotations["commerce-edge/credentials-version"]']);
+        const markdown = report(diff, base, head);
+        assert.match(markdown, /`stringData`: changed \(secret, value not shown\)/);
+        assert.ok(!markdown.includes(password) && !JSON.stringify(diff).includes(password), "the plaintext is nowhere in the diff");
+    });
+});
+
+describe("npm run diff", () => {
+    const run = promisify(execFile);
+    const diffCli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+        try {
+            const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "diff.ts"), ...args], { cwd: PROJECT_ROOT });
+            return { code: 0, stdout, stderr };
+        } catch (error) {
+            const failure = error as { code: number; stdout: string; stderr: string };
+            return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+        }
+    };
+
+    it("plans HEAD in a temporary worktree and the working tree, and writes diff.md and summary.md", async () => {
+        const result = await diffCli("dev");
+        assert.equal(result.code, 0, result.stderr);
+        const markdown = readFileSync(join(PROJECT_ROOT, "out", "dev", "diff.md"), "utf8");
+        assert.match(markdown.split("\n")[0]!, /^Resources: \d+ to create, \d+ to update, \d+ to replace, \d+ to delete, \d+ unchanged$/);
+        assert.match(markdown, /^Stack `dev`: `HEAD` \([0-9a-f]{7}\) → the working tree\./m);
+        for (const section of ["## Dangerous changes", "## Changes by component", "## Monthly cost"]) assert.ok(markdown.includes(section), section);
+        assert.ok(existsSync(join(PROJECT_ROOT, "out", "dev", "summary.md")));
+        assert.match(result.stdout, /^Resources: /m);
+        const { stdout } = await run("git", ["-C", PROJECT_ROOT, "worktree", "list"]);
+        assert.doesNotMatch(stdout, /commerce-edge-base-/, "the temporary worktree is removed");
+    });
+
+    it("refuses a base that is not a commit, and unknown arguments, with one line and no stack trace", async () => {
+        const missing = await diffCli("dev", "--base", "no-such-ref-1234");
+        assert.equal(missing.code, 1);
+        assert.equal(missing.stderr.trim(), "--base no-such-ref-1234: not a commit of this repository (fetch it first, e.g. git fetch origin no-such-ref-1234)");
+        const unknown = await diffCli("dev", "--bsae", "HEAD");
+        assert.equal(unknown.code, 1);
+        assert.match(unknown.stderr, /^unexpected argument --bsae\nusage: npm run diff -- \[stack\] \[--base <git-ref>\]/);
+    });
+});
