@@ -311,12 +311,16 @@ export function clusterAcceptorProblems(config: StackConfig): ConfigProblem[] {
         const problem = instanceTypeProblem(instanceType);
         if (problem) problems.push({ key: `cluster.nodeInstanceTypes[${index}]`, message: problem });
     });
+    // Admins and viewers together: EKS takes one access entry per principal, whatever its policies.
     const roles = new Map<string, string>();
-    config.cluster.adminRoleArns.forEach((arn, index) => {
-        const key = `cluster.adminRoleArns[${index}]`;
+    const principals = [
+        ...config.cluster.adminRoleArns.map((arn, index) => ({ arn, key: `cluster.adminRoleArns[${index}]` })),
+        ...config.cluster.viewerRoleArns.map((arn, index) => ({ arn, key: `cluster.viewerRoleArns[${index}]` })),
+    ];
+    for (const { arn, key } of principals) {
         const first = claim(roles, roleKey(arn) ?? arn, key);
         if (first) problems.push({ key, message: `is the same role as ${first} (one access entry per principal: a second one fails with ResourceInUseException)` });
-    });
+    }
     return problems;
 }
 

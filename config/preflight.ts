@@ -50,13 +50,15 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
     }
     const caller = facts.callerRoleArn ? roleKey(facts.callerRoleArn) : undefined;
     if (caller && !facts.eksClusterNames.includes(clusterName)) {
-        model.cluster.adminRoleArns.forEach((arn, index) => {
-            if (roleKey(arn) !== caller) return;
-            problems.push({
-                key: `cluster.adminRoleArns[${index}]`,
-                message: `is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other admins)`,
+        for (const list of ["adminRoleArns", "viewerRoleArns"] as const) {
+            model.cluster[list].forEach((arn, index) => {
+                if (roleKey(arn) !== caller) return;
+                problems.push({
+                    key: `cluster.${list}[${index}]`,
+                    message: `is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other roles)`,
+                });
             });
-        });
+        }
     }
     problems.push(...versionStepProblems(model.cluster.kubernetesVersion, facts.clusterVersion));
     return problems;

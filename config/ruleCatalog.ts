@@ -158,7 +158,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "admin-roles",
-        checks: "`cluster.adminRoleArns` names each role once (path ignored), and not the role creating the cluster (checked against the account)",
+        checks: "`cluster.adminRoleArns` and `cluster.viewerRoleArns` together name each role once (path ignored), and not the role creating the cluster (checked against the account)",
         why: "A second access entry for one principal fails with ResourceInUseException",
         source: "[EKS CreateAccessEntry](https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateAccessEntry.html); [pulumi-eks#2373](https://github.com/pulumi/pulumi-eks/issues/2373)",
     },

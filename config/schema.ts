@@ -49,6 +49,8 @@ export function hostnameProblem(host: string): string | undefined {
     return undefined;
 }
 
+const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/(?:.*\/)?[\w+=,.@-]+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" });
+
 const cidr = z.string().superRefine((value, ctx) => {
     const problem = cidrProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -297,7 +299,8 @@ export const stackConfigSchema = z.strictObject({
             nodeMaxSize: z.number().int().min(2).max(100).default(6).describe("Maximum nodes."),
             nodeDiskSizeGiB: z.number().int().min(20).max(1000).default(50).describe("Root volume size of each node (GiB, gp3, encrypted)."),
             endpointPublicAccessCidrs: z.array(cidr).default([]).describe("CIDRs that may reach the public API endpoint; empty = private endpoint only."),
-            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/(?:.*\/)?[\w+=,.@-]+$/, { message: "is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)" })).default([]).describe("IAM roles granted cluster-admin through EKS access entries, besides the role that creates the cluster (EKS makes that one admin itself; listing it fails the first update)."),
+            adminRoleArns: z.array(roleArn).default([]).describe("IAM roles granted cluster-admin through EKS access entries, besides the role that creates the cluster (EKS makes that one admin itself; listing it fails the first update)."),
+            viewerRoleArns: z.array(roleArn).default([]).describe("IAM roles granted read-only access to the cluster (EKS access entries with AmazonEKSViewPolicy): the roles of the pull-request previews (README \"How CI works\")."),
             logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(90).describe("Days CloudWatch keeps the control-plane logs (a value CloudWatch Logs accepts)."),
         })
         .prefault({})

@@ -297,6 +297,12 @@ const cases: Case[] = [
         expected: ["cluster.adminRoleArns[1]: is the same role as cluster.adminRoleArns[0] (one access entry per principal: a second one fails with ResourceInUseException)"],
     },
     {
+        rule: "admin-roles",
+        name: "a role that is both admin and viewer",
+        mutate: (v) => { v.cluster = { adminRoleArns: ["arn:aws:iam::111122223333:role/admin"], viewerRoleArns: ["arn:aws:iam::111122223333:role/preview", "arn:aws:iam::111122223333:role/admin"] }; },
+        expected: ["cluster.viewerRoleArns[1]: is the same role as cluster.adminRoleArns[0] (one access entry per principal: a second one fails with ResourceInUseException)"],
+    },
+    {
         rule: "instance-types",
         name: "instance types the x86_64 AMI type cannot run",
         mutate: (v) => { v.cluster = { nodeInstanceTypes: ["m7g.large", "a1.xlarge", "g5.xlarge", "mac1.metal", "m7i-flex.large"] }; },

@@ -46,12 +46,12 @@ describe("access entries keyed by role", () => {
     });
 
     it("names each entry and its cluster-admin association after the role's account and name", () => {
-        const entries = new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessEntry:AccessEntry");
+        const entries = new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessEntry:AccessEntry").filter((entry) => entry.name.includes("-admin-"));
         assert.deepEqual(entries.map((entry) => [entry.name, field(entry, "principalArn")]).sort(), [
             ["edge-dev-admin-123456789012-platform-admin", ADMIN_A],
             ["edge-dev-admin-123456789012-sre-oncall", ADMIN_B],
         ]);
-        for (const association of new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation")) {
+        for (const association of new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((candidate) => candidate.name.includes("-admin-"))) {
             assert.equal(field(association, "policyArn"), "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
             assert.deepEqual(field(association, "accessScope"), { type: "cluster" });
             assert.ok(entries.some((entry) => entry.urn === association.parent && field(entry, "principalArn") === field(association, "principalArn")));
@@ -224,5 +224,20 @@ describe("ActiveMQ on a live stack", () => {
         assert.ok(secret.secretPaths.includes("stringData"), "the realm files stay secret");
         assert.equal(field<Record<string, string>>(secret, "stringData")["users.properties"], "[secret]");
         assert.match(String((secret.rawInputs.stringData as Record<string, string>)["users.properties"]), /^admin=.*\nbroker=rotated\/pass word&1\n$/);
+    });
+});
+
+describe("preview roles", () => {
+    it("get read-only access entries of their own, keyed by the role like the admins'", async () => {
+        const viewer = "arn:aws:iam::123456789012:role/pulumi-preview";
+        const plan = await planStack("dev", { configOverrides: { [`${PROJECT}:cluster`]: JSON.stringify({ ...devConfigValue("cluster"), viewerRoleArns: [viewer] }) } });
+        const q = new PlanQuery(plan.run.resources);
+        const entry = q.one("aws:eks/accessEntry:AccessEntry", (candidate) => field(candidate, "principalArn") === viewer);
+        assert.equal(entry.name, "edge-dev-viewer-123456789012-pulumi-preview");
+        const association = q.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", (candidate) => field(candidate, "principalArn") === viewer);
+        assert.equal(association.parent, entry.urn);
+        assert.deepEqual([field(association, "policyArn"), field(association, "accessScope")], ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "cluster" }]);
+        const adminPolicies = q.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((candidate) => candidate !== association).map((candidate) => field(candidate, "policyArn"));
+        assert.deepEqual([...new Set(adminPolicies)], ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"]);
     });
 });

@@ -37,10 +37,11 @@ describe("production plan", () => {
         for (const cidr of field<string[]>(cluster, "publicAccessCidrs")) assert.notEqual(cidr.split("/")[1], "0");
         assert.deepEqual(q.ofType("aws:iam/role:Role").map((role) => role.name).sort(), ["edge-production-ebs-csi", "edge-production-node", "edge-production-vpc-cni"]);
         assert.equal(field(cluster, "accessEntries"), undefined, "the program creates the access entries itself, keyed by role");
-        const entry = q.one("aws:eks/accessEntry:AccessEntry");
-        assert.equal(field(entry, "principalArn"), "arn:aws:iam::123456789012:role/platform-admin");
-        const association = q.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
-        assert.deepEqual([association.parent, field(association, "policyArn")], [entry.urn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"]);
+        const policyOf = new Map(q.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((association) => [association.parent, field<string>(association, "policyArn")]));
+        assert.deepEqual(q.ofType("aws:eks/accessEntry:AccessEntry").map((entry) => [field(entry, "principalArn"), policyOf.get(entry.urn)]).sort(), [
+            ["arn:aws:iam::123456789012:role/platform-admin", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"],
+            ["arn:aws:iam::123456789012:role/pulumi-preview", "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"],
+        ]);
     });
 
     it("protects exactly the stateful and address-bearing resources, through the stack transform", () => {

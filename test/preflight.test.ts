@@ -38,8 +38,13 @@ describe("account preflight", () => {
     it("refuses the role creating the cluster among the admins, as EKS gives it an access entry itself", () => {
         assert.equal(
             formatProblems(accountProblems(admins, "edge-dev", facts())),
-            "  cluster.adminRoleArns[1]: is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other admins)",
+            "  cluster.adminRoleArns[1]: is the role creating the cluster, which EKS makes cluster admin itself (remove it: a second access entry fails with ResourceInUseException; list only the other roles)",
         );
+    });
+
+    it("refuses the role creating the cluster among the viewers too", () => {
+        const viewers = modelWith((v) => { v.cluster = { viewerRoleArns: [DEPLOY] }; });
+        assert.deepEqual(accountProblems(viewers, "edge-dev", facts()).map((problem) => problem.key), ["cluster.viewerRoleArns[0]"]);
     });
 
     it("matches the creating role by account and name, whatever its path", () => {

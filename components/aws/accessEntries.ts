@@ -6,6 +6,12 @@
 
 /** The EKS access policy every admin role gets, cluster-wide. */
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+/**
+ * Read-only, cluster-wide, for preview roles (EKS User Guide, "Review access policy permissions": view most objects,
+ * not Secrets). Pulumi's Kubernetes provider then previews with a client-side diff: its server-side dry run needs patch
+ * rights, and it falls back when they are refused (pulumi/pulumi-kubernetes#2419).
+ */
+export const CLUSTER_VIEW_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
 
@@ -14,7 +20,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::([0-9]{12}):role\/(?:.*\/)?([\w+=,.@-]+)$
  * identifiers"), and hold only `[\w+=,.@-]`, so the key fits a Pulumi resource name (an ARN itself holds `::`,
  * which URNs use as separators).
  */
-export function adminAccessEntryKey(roleArn: string): string {
+export function accessEntryKey(roleArn: string): string {
     const key = roleKey(roleArn);
     if (key === undefined) throw new Error(`"${roleArn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
     return key;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { adminAccessEntryKey, CLUSTER_ADMIN_POLICY_ARN } from "./accessEntries";
+import { accessEntryKey, CLUSTER_ADMIN_POLICY_ARN, CLUSTER_VIEW_POLICY_ARN } from "./accessEntries";
 import { ADDON_VERSIONS } from "./eksVersions";
 
 export interface ClusterArgs {
@@ -32,6 +32,8 @@ export interface ClusterArgs {
     readonly endpointPublicAccessCidrs: readonly string[];
     /** IAM roles granted cluster-admin through access entries. @default [] */
     readonly adminRoleArns: readonly string[];
+    /** IAM roles granted read-only access (AmazonEKSViewPolicy) through access entries: the preview roles. @default [] */
+    readonly viewerRoleArns: readonly string[];
     /** Days CloudWatch keeps the control-plane logs. @default 90 */
     readonly logRetentionDays: number;
     /** Deletion protection on the control plane. */
@@ -163,12 +165,12 @@ export class Cluster extends pulumi.ComponentResource {
             // Until this release pulumi-eks created these entries as its children, named by list position: the
             // aliases move them over in place, provided the first `up` of this release keeps the list as it was.
             const formerName = `${name}-admin-${index}`;
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${adminAccessEntryKey(principalArn)}`, {
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${accessEntryKey(principalArn)}`, {
                 clusterName: cluster.eksCluster.name,
                 principalArn,
                 tags: args.tags,
             }, { parent: this, aliases: [{ name: formerName, parent: cluster }] });
-            new aws.eks.AccessPolicyAssociation(`${name}-admin-${adminAccessEntryKey(principalArn)}-clusterAdmin`, {
+            new aws.eks.AccessPolicyAssociation(`${name}-admin-${accessEntryKey(principalArn)}-clusterAdmin`, {
                 clusterName: cluster.eksCluster.name,
                 principalArn,
                 policyArn: CLUSTER_ADMIN_POLICY_ARN,
@@ -178,6 +180,17 @@ export class Cluster extends pulumi.ComponentResource {
                 dependsOn: [entry],
                 aliases: [{ name: `${formerName}-clusterAdmin`, parent: pulumi.createUrn(formerName, "aws:eks/accessEntry:AccessEntry", cluster) }],
             });
+        }
+
+        for (const principalArn of args.viewerRoleArns) {
+            const entryName = `${name}-viewer-${accessEntryKey(principalArn)}`;
+            const entry = new aws.eks.AccessEntry(entryName, { clusterName: cluster.eksCluster.name, principalArn, tags: args.tags }, parent);
+            new aws.eks.AccessPolicyAssociation(`${entryName}-view`, {
+                clusterName: cluster.eksCluster.name,
+                principalArn,
+                policyArn: CLUSTER_VIEW_POLICY_ARN,
+                accessScope: { type: "cluster" },
+            }, { parent: entry, dependsOn: [entry] });
         }
 
         // Node SGs set in a launch template replace the EKS cluster SG, so both are listed.
