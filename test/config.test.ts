@@ -4,17 +4,7 @@ import { formatProblems } from "../config/messages";
 import { MAX_STACK_NAME_LENGTH, validateStackConfig } from "../config/validate";
 import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
 import program from "../index";
-import { programConfig, raw, validValues } from "./fixtures";
-
-type Mutation = (values: Record<string, any>) => void;
-
-function problemsOf(mutate: Mutation): string {
-    const values = structuredClone(validValues()) as Record<string, any>;
-    mutate(values);
-    const result = validateStackConfig(raw(values));
-    assert.equal(result.ok, false, "expected the config to be rejected");
-    return result.ok ? "" : formatProblems(result.problems);
-}
+import { problemsOf, programConfig, raw, validValues, type Mutation } from "./fixtures";
 
 describe("config validation", () => {
     it("accepts the baseline and derives the route table", () => {

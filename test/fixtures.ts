@@ -1,4 +1,6 @@
-import type { RawStackConfig } from "../config/validate";
+import assert from "node:assert/strict";
+import { formatProblems } from "../config/messages";
+import { validateStackConfig, type RawStackConfig } from "../config/validate";
 
 /** A valid dev config, as parsed from the stack file; tests deep-copy and mutate it. */
 export function validValues(): Record<string, unknown> {
@@ -28,4 +30,16 @@ export function programConfig(values: Record<string, unknown>): { config: Record
     const config: Record<string, string> = { "aws:region": "eu-west-1" };
     for (const [key, value] of Object.entries(values)) config[`commerce-edge:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     return { config, secretKeys: [...SECRET_KEYS_SET].map((key) => `commerce-edge:${key}`) };
+}
+
+/** A change to the baseline values; the values are plain data, typed loosely so each case can reach any key. */
+export type Mutation = (values: Record<string, any>) => void;
+
+/** The problems validation reports for the baseline with `mutate` applied; fails the test if it is accepted. */
+export function problemsOf(mutate: Mutation): string {
+    const values = structuredClone(validValues()) as Record<string, any>;
+    mutate(values);
+    const result = validateStackConfig(raw(values));
+    assert.equal(result.ok, false, "expected the config to be rejected");
+    return result.ok ? "" : formatProblems(result.problems);
 }

@@ -1,25 +1,14 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { planFails, planStack } from "../harness/plan";
 import { listStacks, PROJECT_ROOT } from "../harness/stackFile";
 import { parsePlanArguments, usage } from "../scripts/planArguments";
+import { runScript, type ScriptResult } from "./scriptRunner";
 
-const run = promisify(execFile);
-
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], { cwd: PROJECT_ROOT });
-        return { code: 0, stdout, stderr };
-    } catch (error) {
-        const failure = error as { code: number; stdout: string; stderr: string };
-        return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-    }
-}
+const plan = (...args: string[]): Promise<ScriptResult> => runScript("plan", ...args);
 
 /** A stack file written into the project for one test, removed with whatever out/<stack>/ it got. */
 function withStackFile(stack: string, text: string): () => void {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { promisify } from "node:util";
 import { estimateMonthlyCost, formatCostDelta } from "../harness/cost";
 import { diffMarkdown } from "../harness/diffReport";
 import type { RecordedResource } from "../harness/mockEngine";
@@ -11,6 +10,7 @@ import { planStack, type Plan } from "../harness/plan";
 import { dangerousChanges, diffPlans, summaryLine, type PlanDiff, type ResourceChange } from "../harness/planDiff";
 import { PROJECT_ROOT } from "../harness/stackFile";
 import { devConfigValue } from "./planQueries";
+import { runScript, type ScriptResult } from "./scriptRunner";
 
 /** A hand-made recorded resource; `urn` is its name. */
 function resource(urn: string, type: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
@@ -195,16 +195,7 @@ describe("plan diff of the dev stack", () => {
 });
 
 describe("npm run diff", () => {
-    const run = promisify(execFile);
-    const diffCli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-        try {
-            const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "diff.ts"), ...args], { cwd: PROJECT_ROOT });
-            return { code: 0, stdout, stderr };
-        } catch (error) {
-            const failure = error as { code: number; stdout: string; stderr: string };
-            return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-        }
-    };
+    const diffCli = (...args: string[]): Promise<ScriptResult> => runScript("diff", ...args);
 
     it("plans HEAD in a temporary worktree and the working tree, and writes diff.md and summary.md", async () => {
         const result = await diffCli("dev");
@@ -215,7 +206,7 @@ describe("npm run diff", () => {
         for (const section of ["## Dangerous changes", "## Changes by component", "## Monthly cost"]) assert.ok(markdown.includes(section), section);
         assert.ok(existsSync(join(PROJECT_ROOT, "out", "dev", "summary.md")));
         assert.match(result.stdout, /^Resources: /m);
-        const { stdout } = await run("git", ["-C", PROJECT_ROOT, "worktree", "list"]);
+        const stdout = execFileSync("git", ["-C", PROJECT_ROOT, "worktree", "list"], { encoding: "utf8" });
         assert.doesNotMatch(stdout, /commerce-edge-base-/, "the temporary worktree is removed");
     });
 

@@ -12,11 +12,10 @@ import {
     type WafConfigInput,
 } from "../components/haproxy/wafConfig";
 import { wafDeploymentSpec } from "../components/haproxy/wafManifests";
-import { formatProblems } from "../config/messages";
 import { validateStackConfig } from "../config/validate";
 import { planStack } from "../harness/plan";
 import { devConfigValue, field, PlanQuery } from "./planQueries";
-import { raw, validValues } from "./fixtures";
+import { problemsOf, raw, validValues } from "./fixtures";
 
 const BASE: WafConfigInput = {
     crsVersion: "4.16.0",
@@ -100,16 +99,6 @@ describe("agent ModSecurity files", () => {
         assert.match(wafConfigHash(wafConfigFiles(BASE)), /^[0-9a-f]{10}$/);
     });
 });
-
-type Mutation = (values: Record<string, any>) => void;
-
-function problemsOf(mutate: Mutation): string {
-    const values = structuredClone(validValues()) as Record<string, any>;
-    mutate(values);
-    const result = validateStackConfig(raw(values));
-    assert.equal(result.ok, false, "expected the config to be rejected");
-    return result.ok ? "" : formatProblems(result.problems);
-}
 
 describe("WAF config keys", () => {
     it("refuse rule ids outside CRS's request detection rules, on every route that lists one", () => {
