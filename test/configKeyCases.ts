@@ -803,7 +803,7 @@ export function dayTwoTable(): string {
     const lines = ["| key | on | change | what `pulumi up` does | why that is acceptable |", "|---|---|---|---|---|"];
     for (const keyCase of KEY_CASES) {
         const cells = [`\`${keyCase.key}\``, (LIVE_STACKS[keyCase.live] as LiveStack).label, keyCase.change, effectCell(keyCase), keyCase.documented?.why ?? ""];
-        lines.push(`| ${cells.map((cell) => cell.replaceAll("|", "\\|")).join(" | ")} |`);
+        lines.push(`| ${cells.map((cell) => cell.replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll(">", "&gt;")).join(" | ")} |`);
     }
     return lines.join("\n");
 }
