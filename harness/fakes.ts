@@ -9,12 +9,16 @@ import { offlineZones } from "./zones";
  */
 
 export const FAKE_ACCOUNT_ID = "123456789012";
-export const FAKE_HOSTED_ZONE_ID = "Z0FAKEHOSTEDZONE0001";
 /** Stands in for the NLB's canonical hosted-zone id (AWS publishes one per region). */
 export const FAKE_NLB_ZONE_ID = "Z0FAKENLBZONE0000001";
 
 function digest(text: string, length: number): string {
     return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** A hosted zone's id, one per zone name: moving the records to another zone changes their zoneId, as in Route53. */
+export function fakeHostedZoneId(zoneName: string): string {
+    return `Z0FAKE${digest(zoneName, 14).toUpperCase()}`;
 }
 
 function fakeId(type: string, name: string): string {
@@ -138,7 +142,7 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
 export function fakeInvokeResult(token: string, inputs: Inputs, region: string): Inputs {
     switch (token) {
         case "aws:route53/getZone:getZone":
-            return { zoneId: FAKE_HOSTED_ZONE_ID, id: FAKE_HOSTED_ZONE_ID, name: inputs.name, privateZone: false };
+            return { zoneId: fakeHostedZoneId(String(inputs.name)), id: fakeHostedZoneId(String(inputs.name)), name: inputs.name, privateZone: false };
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             const zones = offlineZones(region);
             return { names: [...zones.names], zoneIds: [...zones.zoneIds], id: region };

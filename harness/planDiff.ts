@@ -237,6 +237,15 @@ function topological(resources: readonly RecordedResource[], byUrn: ReadonlyMap<
     return ordered;
 }
 
+/** The engine refuses to delete a protected resource, or to replace one that stays protected. */
+function protectedFrom(action: "replace" | "delete"): Reason {
+    return {
+        path: "protect",
+        because: `protected: the engine refuses to ${action} it (\`pulumi state unprotect\` it first, if that is intended)`,
+        source: action === "replace" ? "pulumi/pulumi pkg/resource/deploy/step_generator.go (unable to replace resource … marked for protection)" : "pulumi/pulumi pkg/resource/deploy/step.go DeleteStep.Apply (unable to delete resource … marked for protection)",
+    };
+}
+
 export interface DiffOptions {
     /** Salt of the secret hashes. @default random per call */
     readonly salt?: Buffer;
@@ -313,9 +322,11 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
         let deleteFirst = false;
         if (action === "replace") {
             replaced.set(resource.urn, common.label);
+            if (old.protect && resource.protect) evaluation.failures.push(protectedFrom("replace"));
             const fixed = row?.fixedName;
             const name = fixed ? valueAt(resource.inputs, fixed.path) : undefined;
-            if (fixed && typeof name === "string" && name === valueAt(old.inputs, fixed.path)) {
+            const sameScope = !fixed?.scope || valueAt(resource.inputs, fixed.scope) === valueAt(old.inputs, fixed.scope);
+            if (fixed && typeof name === "string" && name === valueAt(old.inputs, fixed.path) && sameScope) {
                 if (fixed.onReplace === "deleteFirst") deleteFirst = true;
                 else {
                     evaluation.failures.push({
@@ -350,7 +361,7 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
             action: "delete",
             changes: [],
             forcedBy: [],
-            failures: [],
+            failures: resource.protect ? [protectedFrom("delete")] : [],
             deleteFirst: false,
             ...(danger ? { danger } : {}),
             cautions: [],

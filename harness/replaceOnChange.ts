@@ -47,7 +47,13 @@ export interface TypeRow {
      * the new resource before the old one is deleted: Kubernetes objects are then deleted first (PK8S),
      * AWS resources whose name must be unique fail (Pulumi replaces create-before-delete by default).
      */
-    readonly fixedName?: { readonly path: string; readonly onReplace: "deleteFirst" | "fails"; readonly source: string };
+    readonly fixedName?: {
+        readonly path: string;
+        /** Another input that must also stay equal for the name to collide (a Kubernetes object's namespace). */
+        readonly scope?: string;
+        readonly onReplace: "deleteFirst" | "fails";
+        readonly source: string;
+    };
     /** Why replacing or deleting it is dangerous (stateful or address-bearing); absent for the rest. */
     readonly danger?: string;
     /** Notes on updates that only work under conditions. */
@@ -73,7 +79,7 @@ function kubernetes(extra: readonly PropertyRule[] = [], danger?: string): TypeR
             { path: "metadata.namespace", effect: "replace", because: "a new namespace is a new object", source: "PK8S diff.go metadataForceNewProperties" },
             ...extra,
         ],
-        fixedName: { path: "metadata.name", onReplace: "deleteFirst", source: "PK8S provider.go Diff: DeleteBeforeReplace for named objects" },
+        fixedName: { path: "metadata.name", scope: "metadata.namespace", onReplace: "deleteFirst", source: "PK8S provider.go Diff: DeleteBeforeReplace for named objects in the same namespace" },
         ...(danger ? { danger } : {}),
     };
 }

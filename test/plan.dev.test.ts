@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { fakeHostedZoneId } from "../harness/fakes";
 import { SECRET_MARKER } from "../harness/mockEngine";
 import { routeResources, sharedResources } from "../components/routes/names";
 import { rawStackConfig } from "../config/rawConfig";
@@ -100,7 +101,7 @@ describe("dev plan", () => {
             for (const record of records) {
                 assert.equal(field(record, "type"), "A");
                 assert.deepEqual(field(record, "aliases"), [{ name: nlbName, zoneId: "Z0FAKENLBZONE0000001", evaluateTargetHealth: true }]);
-                assert.equal(field(record, "zoneId"), "Z0FAKEHOSTEDZONE0001");
+                assert.equal(field(record, "zoneId"), fakeHostedZoneId("dev.commerce.example.com"));
             }
         });
     });

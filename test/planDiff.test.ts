@@ -91,6 +91,24 @@ describe("plan diff on hand-made resources", () => {
         assert.deepEqual(dangerousChanges(rejected).map((change) => change.label), ["StorageClass gp3"]);
     });
 
+    it("creates a named object moved to another namespace before deleting the old one, as it is another object", () => {
+        const ingress = (namespace: string): RecordedResource => resource("ing", "kubernetes:networking.k8s.io/v1:Ingress", { metadata: { name: "shop", namespace } });
+        const moved = diffPlans([ingress("a")], [ingress("b")]).changes[0]!;
+        assert.deepEqual([moved.action, moved.deleteFirst], ["replace", false]);
+        assert.deepEqual(dangerousChanges(diffPlans([ingress("a")], [ingress("b")])), []);
+    });
+
+    it("reports replacing or deleting a protected resource as failing, and replacing one that is no longer protected as not", () => {
+        const eip = (domain: string, protect: boolean): RecordedResource => resource("eip", "aws:ec2/eip:Eip", { domain }, protect ? { protect: true } : {});
+        const replaced = diffPlans([eip("vpc", true)], [eip("standard", true)]).changes[0]!;
+        assert.equal(replaced.action, "replace");
+        assert.deepEqual(replaced.failures.map((failure) => failure.path), ["protect"]);
+        assert.match(replaced.failures[0]!.because, /refuses to replace it/);
+        assert.deepEqual(diffPlans([eip("vpc", true)], [eip("standard", false)]).changes[0]!.failures, [], "unprotected in the same update");
+        const deleted = diffPlans([eip("vpc", true)], []).changes[0]!;
+        assert.deepEqual([deleted.action, deleted.failures.map((failure) => failure.because)], ["delete", ["protected: the engine refuses to delete it (`pulumi state unprotect` it first, if that is intended)"]]);
+    });
+
     it("lets a volume claim grow in place and reports a shrinking one as failing", () => {
         const claim = (storage: string): RecordedResource => resource("pvc", "kubernetes:core/v1:PersistentVolumeClaim", { metadata: { name: "data", namespace: "mq" }, spec: { resources: { requests: { storage } } } });
         const grown = diffPlans([claim("20Gi")], [claim("50Gi")]).changes[0]!;
