@@ -52,10 +52,13 @@ const CRD_MODEL_PACKAGES: Readonly<Record<string, string>> = {
     "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
 };
 
-/** Module of kubernetes-models for an apiVersion: `v1` → `kubernetes-models/v1`. */
-function modelModule(apiVersion: string): string {
+/**
+ * Module of kubernetes-models for one kind: `v1` `Service` → `kubernetes-models/v1/Service`. One kind, not its
+ * group's index: the index imports every kind of the group with its validator (apps/v1 alone is dozens of modules).
+ */
+function modelModule(apiVersion: string, kind: string): string {
     const group = apiVersion.includes("/") ? apiVersion.split("/")[0]! : "";
-    return `${CRD_MODEL_PACKAGES[group] ?? "kubernetes-models"}/${apiVersion}`;
+    return `${CRD_MODEL_PACKAGES[group] ?? "kubernetes-models"}/${apiVersion}/${kind}`;
 }
 
 /**
@@ -66,7 +69,7 @@ export async function validateManifests(manifests: readonly Manifest[]): Promise
     const problems: string[] = [];
     const modules = new Map<string, Record<string, unknown> | undefined>();
     for (const manifest of manifests) {
-        const path = modelModule(manifest.apiVersion);
+        const path = modelModule(manifest.apiVersion, manifest.kind);
         if (!modules.has(path)) {
             modules.set(path, await import(path).then((module: Record<string, unknown>) => module, () => undefined));
         }
