@@ -1,8 +1,9 @@
+import { join } from "node:path";
 import { manifestsOf, validateManifests, type Manifest } from "./manifests";
 import { DEFAULT_REGION, runUnderMocks, type ProgramRun } from "./mockEngine";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { evaluatePolicies, loadPolicyConfig, type Violation } from "../policy/offline";
-import { PROJECT, readStackFile } from "./stackFile";
+import { PROJECT, PROJECT_ROOT, readStackFile } from "./stackFile";
 import { offlineZones } from "./zones";
 import { formatProblems } from "../config/messages";
 import { rawStackConfig } from "../config/rawConfig";
@@ -91,7 +92,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     const manifests = manifestsOf(run.resources);
     const schemaProblems = await validateManifests(manifests);
     lap("Kubernetes schemas");
-    const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });
+    const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack, join(options.root ?? PROJECT_ROOT, "policy")) });
     lap("policies");
     return { stack, region: config["aws:region"] ?? DEFAULT_REGION, run, manifests, schemaProblems, placeholders, notices, violations };
 }

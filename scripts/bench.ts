@@ -2,16 +2,19 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDataDependency, type Margin, type PathStep } from "../harness/criticalPath";
+import { npmScriptCommand } from "../harness/npmScript";
+import { parseTimings } from "../harness/phaseTimer";
+import { PROJECT_ROOT } from "../harness/stackFile";
 
 /**
  * Benchmarks of the offline plan, `npm run bench`: dev stacks with 1, 10, 100 and 300 extra HTTP
- * routes (plus 3 TCP routes), 3 runs each after one discarded warm-up, every run in a fresh
- * `node --import tsx` child (this file with --child) so wall time includes module loading; `npm run plan`
+ * routes (plus 3 TCP routes), 3 runs each after one discarded warm-up, every run in a fresh child
+ * (this file with --child, started as `npm run bench` starts it) so wall time includes module loading; `npm run plan`
  * and `npm run diff` of dev against HEAD, 3 times each; one `npm test`; the dev plan's deploy critical
  * path; the targets as PASS/FAIL lines. Writes out/bench.json.
  */
 
-const ROOT = join(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 const ROUTE_COUNTS = [1, 10, 100, 300];
 const RUNS = 3;
 const TCP_ROUTES = 3;
@@ -121,8 +124,9 @@ function run(command: string, args: readonly string[], echoStderr: boolean): Pro
 }
 
 async function planInChild(httpRoutes: number | undefined, withCriticalPath = false): Promise<Run> {
-    const args = ["--import", "tsx", __filename, "--child", ...(httpRoutes === undefined ? [] : [String(httpRoutes)]), ...(withCriticalPath ? ["--critical-path"] : [])];
-    const exit = await run(process.execPath, args, true);
+    const [node, ...bench] = npmScriptCommand("bench");
+    const args = [...bench, "--child", ...(httpRoutes === undefined ? [] : [String(httpRoutes)]), ...(withCriticalPath ? ["--critical-path"] : [])];
+    const exit = await run(node, args, true);
     if (exit.code !== 0) throw new Error(`plan with ${httpRoutes ?? "no extra"} routes exited with ${exit.code}`);
     const lines = exit.stdout.trim().split("\n");
     return { ...(JSON.parse(lines[lines.length - 1]!) as ChildResult), wallMs: exit.wallMs };
@@ -230,14 +234,13 @@ async function diffTiming(): Promise<DiffTiming> {
     const diffs: number[] = [];
     const phases: Record<string, number[]> = {};
     for (let index = 0; index < RUNS; index++) {
-        const plan = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "plan.ts"), "dev"], false);
+        const plan = await run(process.execPath, [...npmScriptCommand("plan").slice(1), "dev"], false);
         if (plan.code !== 0) throw new Error(`npm run plan -- dev exited with ${plan.code}:\n${plan.stderr}`);
         plans.push(plan.wallMs);
-        const diff = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "diff.ts"), "dev", "--base", "HEAD"], false);
+        const diff = await run(process.execPath, [...npmScriptCommand("diff").slice(1), "dev", "--base", "HEAD"], false);
         if (diff.code !== 0) throw new Error(`npm run diff -- dev exited with ${diff.code}:\n${diff.stderr}`);
         diffs.push(diff.wallMs);
-        const timings = /^Timings: (.*)$/m.exec(diff.stdout)?.[1] ?? "";
-        for (const [, phase, value] of timings.matchAll(/([^,]+?) (\d+) ms/g)) (phases[phase!.trim()] ??= []).push(Number(value));
+        for (const [phase, time] of parseTimings(diff.stdout)) (phases[phase] ??= []).push(time.wallMs);
     }
     const spread = (values: readonly number[]): DiffTiming["planMs"] => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
     return { planMs: spread(plans), diffMs: spread(diffs), phasesMs: Object.fromEntries(Object.entries(phases).map(([phase, values]) => [phase, median(values)])) };

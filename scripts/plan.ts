@@ -9,6 +9,7 @@ import { escapeControlCharacters } from "../config/messages";
 import { parsePlanArguments, usage } from "./planArguments";
 import { summaryMarkdown } from "../harness/summary";
 import { formatTimings, PhaseTimer } from "../harness/phaseTimer";
+import { sourceMappedStack } from "../harness/sourceMappedStack";
 import type { Violation } from "../policy/offline";
 
 /**
@@ -65,7 +66,7 @@ async function planOrExplain(stack: string, timer: PhaseTimer): Promise<Plan | u
         const cause = error instanceof ProgramFailure ? error.cause : error;
         const message = cause instanceof Error ? cause.message : String(cause);
         const isUserError = cause instanceof Error && ["ConfigError", "StackFileError"].includes(cause.name);
-        printError(isUserError ? message : `The program failed: ${cause instanceof Error ? (cause.stack ?? message) : message}`);
+        printError(isUserError ? message : `The program failed: ${cause instanceof Error ? sourceMappedStack(cause.stack ?? message) : message}`);
         return undefined;
     }
     if (plan.schemaProblems.length > 0) {
@@ -131,6 +132,6 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-    printError(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    printError(error instanceof Error ? sourceMappedStack(error.stack ?? error.message) : String(error));
     process.exit(1);
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { stringify } from "yaml";
+import { npmScriptCommand } from "../harness/npmScript";
 import { planFails, planStack } from "../harness/plan";
 import { listStacks, PROJECT_ROOT } from "../harness/stackFile";
 import { parsePlanArguments, usage } from "../scripts/planArguments";
@@ -13,7 +14,8 @@ const run = promisify(execFile);
 
 async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], { cwd: PROJECT_ROOT });
+        const [node, ...plan] = npmScriptCommand("plan");
+        const { stdout, stderr } = await run(node, [...plan, ...args], { cwd: PROJECT_ROOT });
         return { code: 0, stdout, stderr };
     } catch (error) {
         const failure = error as { code: number; stdout: string; stderr: string };

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { estimateMonthlyCost, formatCostDelta } from "../harness/cost";
 import { diffMarkdown } from "../harness/diffReport";
 import type { RecordedResource } from "../harness/mockEngine";
+import { npmScriptCommand } from "../harness/npmScript";
 import { planStack, type Plan } from "../harness/plan";
 import { dangerousChanges, diffPlans, summaryLine, type PlanDiff, type ResourceChange } from "../harness/planDiff";
 import { PROJECT_ROOT } from "../harness/stackFile";
@@ -198,7 +199,8 @@ describe("npm run diff", () => {
     const run = promisify(execFile);
     const diffCli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
         try {
-            const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "diff.ts"), ...args], { cwd: PROJECT_ROOT });
+            const [node, ...diff] = npmScriptCommand("diff");
+            const { stdout, stderr } = await run(node, [...diff, ...args], { cwd: PROJECT_ROOT });
             return { code: 0, stdout, stderr };
         } catch (error) {
             const failure = error as { code: number; stdout: string; stderr: string };
@@ -215,6 +217,7 @@ describe("npm run diff", () => {
         for (const section of ["## Dangerous changes", "## Changes by component", "## Monthly cost"]) assert.ok(markdown.includes(section), section);
         assert.ok(existsSync(join(PROJECT_ROOT, "out", "dev", "summary.md")));
         assert.match(result.stdout, /^Resources: /m);
+        assert.doesNotMatch(result.stdout, /does not plan/, "the base commit is planned with its own harness");
         const { stdout } = await run("git", ["-C", PROJECT_ROOT, "worktree", "list"]);
         assert.doesNotMatch(stdout, /commerce-edge-base-/, "the temporary worktree is removed");
     });
