@@ -25,4 +25,11 @@ describe("validateManifests", () => {
             "Widget w: no schema for example.com/v1 Widget in kubernetes-models",
         ]);
     });
+
+    it("refuses an unknown kind of a known group, and validates the group's other kinds", async () => {
+        assert.deepEqual(await validateManifests([{ apiVersion: "apps/v1", kind: "Widget", metadata: { name: "w" } }, deployment({ ports: [{ containerPort: "http" }] })]), [
+            "Widget w: no schema for apps/v1 Widget in kubernetes-models",
+            "Deployment shop/web: spec.template.spec.containers.0.ports.0.containerPort must be integer",
+        ]);
+    });
 });
