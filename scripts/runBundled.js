@@ -9,7 +9,9 @@
  * 3.3 s plan (CPU). The bundle holds the project's own files only (packages stay in node_modules and are required
  * from there), runs without source maps (harness/sourceMappedStack.ts maps a failure's stack when it is printed),
  * and is cached in node_modules/.cache/commerce-edge, rebuilt when esbuild's version or the content of any file
- * it was built from changes.
+ * it was built from changes. package.json starts it with --no-turbofan: a plan lives two seconds, too short for
+ * V8's optimising compiler, which compiles on background threads, to earn back the CPU it spends (README,
+ * Performance).
  */
 const { createHash } = require("node:crypto");
 const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
