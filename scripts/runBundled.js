@@ -11,9 +11,9 @@
  * they stay in node_modules, one instance shared by the program, the policy pack and the mock engine. It runs
  * without source maps (harness/sourceMappedStack.ts maps a failure's stack when it is printed), and is cached in
  * node_modules/.cache/commerce-edge, rebuilt when esbuild's version or the content of any file it was built from
- * changes. package.json starts it with --no-turbofan: a plan lives two seconds, too short for
- * V8's optimising compiler, which compiles on background threads, to earn back the CPU it spends (README,
- * Performance).
+ * changes. package.json starts it with --no-turbofan --no-maglev: a plan lives two seconds, too short for V8's
+ * optimising compilers (TurboFan, and Maglev where Node runs it, as Node 24 does), which compile on background
+ * threads, to earn back the CPU they spend (README, Performance).
  */
 const { createHash } = require("node:crypto");
 const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
