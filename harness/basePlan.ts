@@ -57,13 +57,35 @@ export function checkoutBase(ref: string, root: string = PROJECT_ROOT): BaseChec
 
 type PlanStack = (stack: string) => Promise<Plan>;
 
+/**
+ * Runs `load` with tsx loading TypeScript, as under `node --import tsx`. This process may run from a bundle
+ * (scripts/runBundled.js), which has no TypeScript loader: tsx is then registered while the base loads and
+ * plans, with source maps left off (the diff prints a failing base's message, not its stack).
+ */
+async function withTypeScript<T>(load: () => Promise<T>): Promise<T> {
+    if (__filename.endsWith(".ts")) return load();
+    // tsx's require and import hooks (its documented Node.js API); their types need a newer moduleResolution.
+    const apis = await Promise.all(["tsx/cjs/api", "tsx/esm/api"].map((api) => import(api) as Promise<{ register(): () => unknown }>));
+    const unregister = apis.map((api) => api.register());
+    process.setSourceMapsEnabled(false);
+    try {
+        return await load();
+    } finally {
+        for (const done of unregister) await done();
+    }
+}
+
 /** Plans `stack` with the base's own harness, in this process. */
 export async function planBase(dir: string, stack: string): Promise<Plan> {
     const harness = join(dir, "harness", "plan.ts");
     if (!existsSync(harness)) throw new Error("the base has no harness/plan.ts (it predates the offline plan)");
-    const { planStack } = (await import(harness)) as { planStack?: PlanStack };
-    if (typeof planStack !== "function") throw new Error("the base's harness/plan.ts exports no planStack");
-    const plan = await planStack(stack);
+    const plan = await withTypeScript(async () => {
+        // Imported after tsx registered at run time, the CommonJS module's exports show as `default` only.
+        const loaded = (await import(harness)) as { planStack?: PlanStack; default?: { planStack?: PlanStack } };
+        const planStack = loaded.planStack ?? loaded.default?.planStack;
+        if (typeof planStack !== "function") throw new Error("the base's harness/plan.ts exports no planStack");
+        return planStack(stack);
+    });
     // Older harnesses record fewer fields: fill what the diff reads.
     const resources = plan.run.resources.map((resource): RecordedResource => ({
         ...resource,

@@ -46,8 +46,13 @@ function fakeIpv4(seed: string, firstOctets: string): string {
 
 type Inputs = Record<string, unknown>;
 
-/** Equal inputs give equal fake resourceVersions within one process (a plan, or the two plans of a diff). */
-const RESOURCE_VERSION_KEY = randomBytes(32);
+/**
+ * Equal inputs give equal fake resourceVersions within one process (a plan, or the two plans of a diff). Held on the
+ * global object: `npm run diff` loads the base commit's own copy of this module, which must use the same key.
+ */
+const RESOURCE_VERSION_KEY_SYMBOL = Symbol.for("commerce-edge.fakes.resourceVersionKey");
+const globalKeys = globalThis as { [RESOURCE_VERSION_KEY_SYMBOL]?: Buffer };
+const RESOURCE_VERSION_KEY: Buffer = (globalKeys[RESOURCE_VERSION_KEY_SYMBOL] ??= randomBytes(32));
 
 function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
     const metadata = { ...((inputs.metadata as Inputs | undefined) ?? {}) };

@@ -1,13 +1,15 @@
+import { join } from "node:path";
 import { manifestsOf, validateManifests, type Manifest } from "./manifests";
 import { DEFAULT_REGION, runUnderMocks, type ProgramRun } from "./mockEngine";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { evaluatePolicies, loadPolicyConfig, type Violation } from "../policy/offline";
-import { PROJECT, readStackFile } from "./stackFile";
+import { PROJECT, PROJECT_ROOT, readStackFile } from "./stackFile";
 import { offlineZones } from "./zones";
 import { formatProblems } from "../config/messages";
 import { rawStackConfig } from "../config/rawConfig";
 import { ConfigError } from "../config/read";
 import { validateStackConfig } from "../config/validate";
+import type { PhaseTimer } from "./phaseTimer";
 
 export interface Plan {
     readonly stack: string;
@@ -34,6 +36,8 @@ export interface PlanOptions {
     readonly root?: string;
     /** Policy config to evaluate with. @default policy/config.<stack>.json */
     readonly policyConfig?: PolicyPackConfig;
+    /** Charged with the plan's phases. */
+    readonly timer?: PhaseTimer;
 }
 
 /** The program function index.ts exports. */
@@ -69,18 +73,26 @@ function offlineNotices(stack: string, config: Readonly<Record<string, string>>,
 
 /** Runs the real program (index.ts) for a stack under the mock engine and validates its manifests. */
 export async function planStack(stack: string, options: PlanOptions = {}): Promise<Plan> {
+    const lap = (phase: string): void => options.timer?.lap(phase);
     const file = readStackFile(stack, options.root);
     const config = { ...file.config, ...options.configOverrides };
     const placeholders = file.placeholders.filter((key) => options.configOverrides?.[`${PROJECT}:${key}`] === undefined);
     const notices = [...file.notices, ...offlineNotices(stack, config, placeholders)];
+    lap("stack file and config validation");
+    const program = await loadProgram();
+    lap("program modules");
     const run = await runUnderMocks({
         project: PROJECT,
         stack,
         config,
         secretKeys: file.secretKeys,
-        program: await loadProgram(),
+        program,
     });
+    lap("program under mocks");
     const manifests = manifestsOf(run.resources);
-    const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack) });
-    return { stack, region: config["aws:region"] ?? DEFAULT_REGION, run, manifests, schemaProblems: await validateManifests(manifests), placeholders, notices, violations };
+    const schemaProblems = await validateManifests(manifests);
+    lap("Kubernetes schemas");
+    const violations = evaluatePolicies(run.resources, { config: options.policyConfig ?? loadPolicyConfig(stack, join(options.root ?? PROJECT_ROOT, "policy")) });
+    lap("policies");
+    return { stack, region: config["aws:region"] ?? DEFAULT_REGION, run, manifests, schemaProblems, placeholders, notices, violations };
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { escapeControlCharacters } from "../config/messages";
 import { needsCertificateSecrets } from "../config/rules";
 import { SECRET_KEYS } from "../config/schema";
@@ -7,7 +7,19 @@ import { PROVIDER_NAMESPACES } from "../config/validate";
 import { readYamlLikePulumi } from "./yamlLikePulumi";
 
 export const PROJECT = "commerce-edge";
-export const PROJECT_ROOT = join(__dirname, "..");
+
+/**
+ * The nearest directory at or above `start` with a Pulumi.yaml, as the Pulumi CLI finds its project. Found, not
+ * fixed relative to this file: the plan also runs from a bundle in node_modules/.cache (scripts/runBundled.js).
+ */
+export function projectRootAbove(start: string): string {
+    for (let directory = start; ; directory = dirname(directory)) {
+        if (existsSync(join(directory, "Pulumi.yaml"))) return directory;
+        if (dirname(directory) === directory) throw new Error(`no Pulumi.yaml in ${start} or any directory above it`);
+    }
+}
+
+export const PROJECT_ROOT = projectRootAbove(__dirname);
 
 /**
  * Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI does before it starts the program, with the project's

@@ -2,18 +2,24 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDataDependency, type Margin, type PathStep } from "../harness/criticalPath";
+import { npmScriptCommand } from "../harness/npmScript";
+import { parseTimings, type PhaseTime } from "../harness/phaseTimer";
+import { PROJECT_ROOT } from "../harness/stackFile";
 
 /**
  * Benchmarks of the offline plan, `npm run bench`: dev stacks with 1, 10, 100 and 300 extra HTTP
- * routes (plus 3 TCP routes), 3 runs each after one discarded warm-up, every run in a fresh
- * `node --import tsx` child (this file with --child) so wall time includes module loading; `npm run plan`
- * and `npm run diff` of dev against HEAD, 3 times each; one `npm test`; the dev plan's deploy critical
- * path; the targets as PASS/FAIL lines. Writes out/bench.json.
+ * routes (plus 3 TCP routes), 3 runs each after one discarded warm-up, every run in a fresh child
+ * (this file with --child, started as `npm run bench` starts it) so wall time includes module loading;
+ * `npm run plan -- dev` against the bare require of the four Pulumi SDKs, and `npm run diff -- dev`
+ * against HEAD, in SPEED_RUNS interleaved rounds of fresh processes; one `npm test`; the dev plan's
+ * deploy critical path; the targets as PASS/FAIL lines. Writes out/bench.json.
  */
 
-const ROOT = join(__dirname, "..");
+const ROOT = PROJECT_ROOT;
 const ROUTE_COUNTS = [1, 10, 100, 300];
 const RUNS = 3;
+const SPEED_RUNS = 7;
+const SDKS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/eks"];
 const TCP_ROUTES = 3;
 const BENCH_NAMESPACE = "bench";
 /** Above this, growth between 100 and 300 routes is not noise. */
@@ -121,8 +127,9 @@ function run(command: string, args: readonly string[], echoStderr: boolean): Pro
 }
 
 async function planInChild(httpRoutes: number | undefined, withCriticalPath = false): Promise<Run> {
-    const args = ["--import", "tsx", __filename, "--child", ...(httpRoutes === undefined ? [] : [String(httpRoutes)]), ...(withCriticalPath ? ["--critical-path"] : [])];
-    const exit = await run(process.execPath, args, true);
+    const [node, ...bench] = npmScriptCommand("bench");
+    const args = [...bench, "--child", ...(httpRoutes === undefined ? [] : [String(httpRoutes)]), ...(withCriticalPath ? ["--critical-path"] : [])];
+    const exit = await run(node, args, true);
     if (exit.code !== 0) throw new Error(`plan with ${httpRoutes ?? "no extra"} routes exited with ${exit.code}`);
     const lines = exit.stdout.trim().split("\n");
     return { ...(JSON.parse(lines[lines.length - 1]!) as ChildResult), wallMs: exit.wallMs };
@@ -217,35 +224,107 @@ function criticalPathTargets(path: NonNullable<ChildResult["criticalPath"]>): Ta
     ];
 }
 
-interface DiffTiming {
-    readonly planMs: { readonly median: number; readonly min: number; readonly max: number };
-    readonly diffMs: { readonly median: number; readonly min: number; readonly max: number };
-    /** Median phases of `npm run diff`, from the timings it prints. */
-    readonly phasesMs: Readonly<Record<string, number>>;
+interface Spread {
+    readonly median: number;
+    readonly min: number;
+    readonly max: number;
 }
 
-/** `npm run plan -- dev` and `npm run diff -- dev` (base HEAD), RUNS fresh processes each, interleaved. */
-async function diffTiming(): Promise<DiffTiming> {
-    const plans: number[] = [];
-    const diffs: number[] = [];
-    const phases: Record<string, number[]> = {};
-    for (let index = 0; index < RUNS; index++) {
-        const plan = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "plan.ts"), "dev"], false);
-        if (plan.code !== 0) throw new Error(`npm run plan -- dev exited with ${plan.code}:\n${plan.stderr}`);
-        plans.push(plan.wallMs);
-        const diff = await run(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "diff.ts"), "dev", "--base", "HEAD"], false);
-        if (diff.code !== 0) throw new Error(`npm run diff -- dev exited with ${diff.code}:\n${diff.stderr}`);
-        diffs.push(diff.wallMs);
-        const timings = /^Timings: (.*)$/m.exec(diff.stdout)?.[1] ?? "";
-        for (const [, phase, value] of timings.matchAll(/([^,]+?) (\d+) ms/g)) (phases[phase!.trim()] ??= []).push(Number(value));
+const spread = (values: readonly number[]): Spread => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+
+/** One command's fresh processes: CPU (user + system, as the process counts it) and wall time (spawn to exit). */
+interface CommandTiming {
+    readonly cpuMs: Spread;
+    readonly wallMs: Spread;
+    /** Median CPU and wall time of each phase the command's Timings line names. */
+    readonly phases: Readonly<Record<string, PhaseTime>>;
+}
+
+/** Requires the four SDKs and prints its CPU and wall time as the plan's Timings line counts them (from process start). */
+const REQUIRE_SDKS = SDKS.map((sdk) => `require(${JSON.stringify(sdk)});`).join("")
+    + "const usage = process.cpuUsage(); console.log(`Timings (CPU / wall): total ${Math.round((usage.user + usage.system) / 1000)} / ${Math.round(performance.now())} ms`);";
+
+interface SpeedTiming {
+    readonly requireSdks: CommandTiming;
+    readonly plan: CommandTiming;
+    readonly diff: CommandTiming;
+}
+
+function commandTiming(exits: readonly Exit[]): CommandTiming {
+    const timings = exits.map((exit) => parseTimings(exit.stdout));
+    const phases = [...new Set(timings.flatMap((timing) => [...timing.keys()]))];
+    const phase = (name: string, clock: keyof PhaseTime): number => median(timings.map((timing) => timing.get(name)?.[clock] ?? 0));
+    return {
+        cpuMs: spread(timings.map((timing) => timing.get("total")?.cpuMs ?? Number.NaN)),
+        wallMs: spread(exits.map((exit) => exit.wallMs)),
+        phases: Object.fromEntries(phases.map((name) => [name, { cpuMs: phase(name, "cpuMs"), wallMs: phase(name, "wallMs") }])),
+    };
+}
+
+/**
+ * The bare require of the four Pulumi SDKs, `npm run plan -- dev` and `npm run diff -- dev` (base HEAD), each as
+ * npm would start it but without npm, in SPEED_RUNS rounds of one fresh process each (interleaved, so that load
+ * from other processes on the machine falls on all three alike).
+ */
+async function speedTiming(): Promise<SpeedTiming> {
+    const [node, ...planArgs] = npmScriptCommand("plan");
+    const [, ...diffArgs] = npmScriptCommand("diff");
+    const commands: readonly (readonly [keyof SpeedTiming, readonly string[]])[] = [
+        ["requireSdks", ["-e", REQUIRE_SDKS]],
+        ["plan", [...planArgs, "dev"]],
+        ["diff", [...diffArgs, "dev", "--base", "HEAD"]],
+    ];
+    const exits: Record<keyof SpeedTiming, Exit[]> = { requireSdks: [], plan: [], diff: [] };
+    for (let index = 0; index < SPEED_RUNS; index++) {
+        for (const [name, args] of commands) {
+            const exit = await run(node, args, false);
+            if (exit.code !== 0) throw new Error(`${name} exited with ${exit.code}:\n${exit.stderr}`);
+            exits[name].push(exit);
+        }
     }
-    const spread = (values: readonly number[]): DiffTiming["planMs"] => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
-    return { planMs: spread(plans), diffMs: spread(diffs), phasesMs: Object.fromEntries(Object.entries(phases).map(([phase, values]) => [phase, median(values)])) };
+    return { requireSdks: commandTiming(exits.requireSdks), plan: commandTiming(exits.plan), diff: commandTiming(exits.diff) };
 }
 
-function diffTarget(timing: DiffTiming): Target {
-    const ratio = timing.diffMs.median / timing.planMs.median;
-    return { name: "npm run diff within 2.5x one plan", pass: ratio <= 2.5, detail: `${ms(timing.diffMs.median)} / ${ms(timing.planMs.median)} = ${ratio.toFixed(2)}x` };
+function planSpeedTarget(timing: SpeedTiming): Target {
+    const ratio = timing.plan.cpuMs.median / timing.requireSdks.cpuMs.median;
+    return {
+        name: "npm run plan -- dev within 2x the bare require of the four Pulumi SDKs (CPU)",
+        pass: ratio <= 2,
+        detail: `${ms(timing.plan.cpuMs.median)} / ${ms(timing.requireSdks.cpuMs.median)} = ${ratio.toFixed(2)}x (medians of ${SPEED_RUNS}; wall `
+            + `${ms(timing.plan.wallMs.median)} / ${ms(timing.requireSdks.wallMs.median)} = ${(timing.plan.wallMs.median / timing.requireSdks.wallMs.median).toFixed(2)}x)`,
+    };
+}
+
+function diffTarget(timing: SpeedTiming): Target {
+    const ratio = timing.diff.wallMs.median / timing.plan.wallMs.median;
+    return { name: "npm run diff within 2.5x one plan", pass: ratio <= 2.5, detail: `${ms(timing.diff.wallMs.median)} / ${ms(timing.plan.wallMs.median)} = ${ratio.toFixed(2)}x (wall)` };
+}
+
+function speedTable(timing: SpeedTiming): string {
+    const line = (label: string, command: CommandTiming): string =>
+        `| ${label} | ${ms(command.cpuMs.median)} | ${ms(command.cpuMs.min)} | ${ms(command.cpuMs.max)} | ${ms(command.wallMs.median)} | ${ms(command.wallMs.min)} | ${ms(command.wallMs.max)} |`;
+    const phases = (command: CommandTiming): string[] => Object.entries(command.phases).map(([phase, time]) => `| ${phase} | ${ms(time.cpuMs)} | ${ms(time.wallMs)} |`);
+    return [
+        `${SPEED_RUNS} interleaved rounds of fresh processes (CPU = user + system of the process; wall = spawn to exit):`,
+        "",
+        "| command | CPU median | CPU min | CPU max | wall median | wall min | wall max |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        line(`require of ${SDKS.join(", ")}`, timing.requireSdks),
+        line("npm run plan -- dev", timing.plan),
+        line("npm run diff -- dev (base HEAD)", timing.diff),
+        "",
+        "Where npm run plan -- dev spends it (median per phase, from its Timings line):",
+        "",
+        "| phase | CPU | wall |",
+        "|---|---:|---:|",
+        ...phases(timing.plan),
+        "",
+        "Where npm run diff -- dev spends it:",
+        "",
+        "| phase | CPU | wall |",
+        "|---|---:|---:|",
+        ...phases(timing.diff),
+    ].join("\n");
 }
 
 async function npmTest(): Promise<{ code: number | null; wallMs: number; peakRssMiB?: number }> {
@@ -269,7 +348,7 @@ async function main(): Promise<void> {
         console.error(`planned ${count} extra HTTP routes: ${ms(rows[rows.length - 1]!.wallMs.median)} median`);
     }
     const dev = await planInChild(undefined, true);
-    const diff = await diffTiming();
+    const speed = await speedTiming();
     const test = await npmTest();
 
     console.log(`Offline plan of generated dev stacks (+${TCP_ROUTES} TCP routes), ${RUNS} fresh child processes each, Node ${process.version}:\n`);
@@ -278,16 +357,16 @@ async function main(): Promise<void> {
     for (const entry of rows) {
         console.log(`| ${entry.httpRoutes} | ${entry.resources} | ${ms(entry.wallMs.median)} | ${ms(entry.wallMs.min)} | ${ms(entry.wallMs.max)} | ${entry.peakRssMiB.toFixed(0)} MiB | ${ms(entry.beforeFirstRegistrationMs)} | ${ms(entry.bootAndLoadMs)} | ${ms(entry.msToFirstRegistration)} |`);
     }
-    console.log(`\nnpm run plan -- dev: ${ms(diff.planMs.median)} median (${ms(diff.planMs.min)}-${ms(diff.planMs.max)}); npm run diff -- dev (base HEAD): ${ms(diff.diffMs.median)} median (${ms(diff.diffMs.min)}-${ms(diff.diffMs.max)}), of which ${Object.entries(diff.phasesMs).map(([phase, value]) => `${phase} ${ms(value)}`).join(", ")}`);
+    console.log(`\n${speedTable(speed)}`);
     console.log(`\nnpm test: ${ms(test.wallMs)} wall, peak RSS ${test.peakRssMiB === undefined ? "n/a (no /usr/bin/time)" : `${test.peakRssMiB.toFixed(0)} MiB`}, exit code ${test.code} (output in out/bench-npm-test.log)\n`);
     console.log(dev.criticalPath!.table);
 
-    const targets = [timeTarget(rows), memoryTarget(rows), diffTarget(diff), ...criticalPathTargets(dev.criticalPath!)];
+    const targets = [timeTarget(rows), memoryTarget(rows), planSpeedTarget(speed), diffTarget(speed), ...criticalPathTargets(dev.criticalPath!)];
     console.log("");
     for (const target of targets) console.log(`${target.pass ? "PASS" : "FAIL"}  ${target.name}: ${target.detail}`);
 
     mkdirSync(join(ROOT, "out"), { recursive: true });
-    writeFileSync(join(ROOT, "out", "bench.json"), `${JSON.stringify({ node: process.version, tcpRoutes: TCP_ROUTES, rows, devPlan: dev, diff, npmTest: test, targets }, null, 2)}\n`);
+    writeFileSync(join(ROOT, "out", "bench.json"), `${JSON.stringify({ node: process.version, tcpRoutes: TCP_ROUTES, rows, devPlan: dev, speed, npmTest: test, targets }, null, 2)}\n`);
     console.log("\nWrote out/bench.json");
 }
 

@@ -9,6 +9,7 @@ import { dangerousChanges, diffPlans, summaryLine } from "../harness/planDiff";
 import { PROJECT_ROOT } from "../harness/stackFile";
 import { summaryMarkdown } from "../harness/summary";
 import { topologyMarkdown } from "../harness/topology";
+import { formatTimings, PhaseTimer } from "../harness/phaseTimer";
 
 /**
  * Semantic plan diff: plans a stack at a base commit (a temporary git worktree) and in the working
@@ -45,14 +46,13 @@ function describe(error: unknown): string {
 }
 
 async function main(): Promise<number> {
-    // performance.now() counts from process start: this is Node's start-up and the module load.
-    const started = performance.now();
+    const timer = new PhaseTimer();
+    timer.lap("start-up and module load");
     const { stack, base } = parseArgs(process.argv.slice(2));
     const checkout = checkoutBase(base);
     const notes: string[] = [];
     let head: Plan;
     let basePlan: Plan | undefined;
-    let headPlanned = started;
     try {
         try {
             head = await planStack(stack);
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
             console.error(`The working tree does not plan "${stack}": ${describe(error)}`);
             return 1;
         }
-        headPlanned = performance.now();
+        timer.lap("working tree plan");
         try {
             basePlan = await planBase(checkout.dir, stack);
         } catch (error) {
@@ -72,7 +72,7 @@ async function main(): Promise<number> {
     } finally {
         checkout.remove();
     }
-    const basePlanned = performance.now();
+    timer.lap("base worktree and plan");
 
     const baseResources = basePlan?.run.resources ?? [];
     const diff = diffPlans(baseResources, head.run.resources);
@@ -101,8 +101,8 @@ async function main(): Promise<number> {
     if (dangerous.length > 0) console.log(`Dangerous changes: ${dangerous.map((change) => `${change.action} ${change.label}`).join("; ")}`);
     for (const note of notes) console.log(note);
     console.log(`Wrote ${["diff.md", "summary.md", ...(topologyChanged ? ["topology.md"] : [])].map((file) => join("out", stack, file)).join(", ")}`);
-    const ms = (value: number): string => `${Math.round(value)} ms`;
-    console.log(`Timings: start-up and harness load ${ms(started)}, working tree plan ${ms(headPlanned - started)}, base worktree and plan ${ms(basePlanned - headPlanned)}, diff and reports ${ms(performance.now() - basePlanned)}`);
+    timer.lap("diff and reports");
+    console.log(formatTimings(timer));
     if (planFails(head)) {
         console.error(`The working tree's plan of "${stack}" fails (schema errors or mandatory policy violations): see npm run plan -- ${stack}.`);
         return 1;

@@ -8,6 +8,8 @@ import { listStacks, PROJECT_ROOT } from "../harness/stackFile";
 import { escapeControlCharacters } from "../config/messages";
 import { parsePlanArguments, usage } from "./planArguments";
 import { summaryMarkdown } from "../harness/summary";
+import { formatTimings, PhaseTimer } from "../harness/phaseTimer";
+import { sourceMappedStack } from "../harness/sourceMappedStack";
 import type { Violation } from "../policy/offline";
 
 /**
@@ -56,15 +58,15 @@ function formatViolations(violations: readonly Violation[], stack: string): stri
 }
 
 /** Plans one stack; on failure prints why (a user's mistake without a stack trace) and returns undefined. */
-async function planOrExplain(stack: string): Promise<Plan | undefined> {
+async function planOrExplain(stack: string, timer: PhaseTimer): Promise<Plan | undefined> {
     let plan: Plan;
     try {
-        plan = await planStack(stack);
+        plan = await planStack(stack, { timer });
     } catch (error) {
         const cause = error instanceof ProgramFailure ? error.cause : error;
         const message = cause instanceof Error ? cause.message : String(cause);
         const isUserError = cause instanceof Error && ["ConfigError", "StackFileError"].includes(cause.name);
-        printError(isUserError ? message : `The program failed: ${cause instanceof Error ? (cause.stack ?? message) : message}`);
+        printError(isUserError ? message : `The program failed: ${cause instanceof Error ? sourceMappedStack(cause.stack ?? message) : message}`);
         return undefined;
     }
     if (plan.schemaProblems.length > 0) {
@@ -102,6 +104,8 @@ function printError(message: string): void {
 }
 
 async function main(): Promise<number> {
+    const timer = new PhaseTimer();
+    timer.lap("start-up and module load");
     const stacks = listStacks();
     const command = parsePlanArguments(process.argv.slice(2), stacks);
     if (command.kind === "help") {
@@ -114,17 +118,20 @@ async function main(): Promise<number> {
     }
     const plans: Plan[] = [];
     for (const stack of command.stacks) {
-        const plan = await planOrExplain(stack);
+        const plan = await planOrExplain(stack, timer);
         if (plan) plans.push(plan);
     }
     if (plans.length < command.stacks.length) {
         if (command.stacks.length > 1) printError(`Nothing was written: every stack must plan (${command.stacks.filter((stack) => !plans.some((plan) => plan.stack === stack)).join(", ")} did not).`);
         return 1;
     }
-    return plans.reduce((code, plan) => Math.max(code, writeAndReport(plan)), 0);
+    const code = plans.reduce((worst, plan) => Math.max(worst, writeAndReport(plan)), 0);
+    timer.lap("reports and writes");
+    console.log(formatTimings(timer));
+    return code;
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-    printError(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    printError(error instanceof Error ? sourceMappedStack(error.stack ?? error.message) : String(error));
     process.exit(1);
 });

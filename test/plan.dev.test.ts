@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { fakeHostedZoneId } from "../harness/fakes";
+import { modelModule, PROGRAM_KIND_MODULES } from "../harness/manifests";
 import { SECRET_MARKER } from "../harness/mockEngine";
 import { routeResources, sharedResources } from "../components/routes/names";
 import { rawStackConfig } from "../config/rawConfig";
@@ -28,6 +29,11 @@ describe("dev plan", () => {
     it("has schema-valid Kubernetes objects", () => {
         assert.deepEqual(plan.schemaProblems, []);
         assert.ok(plan.manifests.length > 20);
+    });
+
+    it("creates only kinds whose schema modules the plan's bundle holds (harness/manifests.ts)", () => {
+        const unlisted = plan.manifests.map((manifest) => modelModule(manifest.apiVersion, manifest.kind)).filter((module) => !PROGRAM_KIND_MODULES.has(module));
+        assert.deepEqual([...new Set(unlisted)], []);
     });
 
     describe("NLB", () => {

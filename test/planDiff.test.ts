@@ -224,6 +224,7 @@ describe("npm run diff", () => {
         for (const section of ["## Dangerous changes", "## Changes by component", "## Monthly cost"]) assert.ok(markdown.includes(section), section);
         assert.ok(existsSync(join(PROJECT_ROOT, "out", "dev", "summary.md")));
         assert.match(result.stdout, /^Resources: /m);
+        assert.doesNotMatch(result.stdout, /does not plan/, "the base commit is planned with its own harness");
         const stdout = execFileSync("git", ["-C", PROJECT_ROOT, "worktree", "list"], { encoding: "utf8" });
         assert.doesNotMatch(stdout, /commerce-edge-base-/, "the temporary worktree is removed");
     });

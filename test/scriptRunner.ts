@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { promisify } from "node:util";
+import { npmScriptCommand } from "../harness/npmScript";
 import { PROJECT_ROOT } from "../harness/stackFile";
 
 export interface ScriptResult {
@@ -11,10 +11,11 @@ export interface ScriptResult {
 
 const run = promisify(execFile);
 
-/** Runs scripts/<script>.ts as `npm run <script> -- …` does (node with tsx, from the project root), whatever its exit code. */
+/** Runs `npm run <script> -- …` as package.json defines it (without npm itself), from the project root, whatever its exit code. */
 export async function runScript(script: string, ...args: string[]): Promise<ScriptResult> {
     try {
-        const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", `${script}.ts`), ...args], { cwd: PROJECT_ROOT });
+        const [node, ...command] = npmScriptCommand(script);
+        const { stdout, stderr } = await run(node, [...command, ...args], { cwd: PROJECT_ROOT });
         return { code: 0, stdout, stderr };
     } catch (error) {
         const failure = error as ScriptResult;
