@@ -1,4 +1,4 @@
-import { eksVersion, supportStatus } from "../components/aws/eksVersions";
+import { CONTROL_PLANE_USD_PER_HOUR, eksVersion, HOURS_PER_MONTH, supportStatus } from "../components/aws/eksVersions";
 import { clock } from "../config/clock";
 import type { RecordedResource } from "./mockEngine";
 import { cpuCores, gibibytes } from "./quantity";
@@ -13,8 +13,7 @@ import { cpuCores, gibibytes } from "./quantity";
  * charge of its own (FREE_TYPES); a test fails on a type in neither.
  */
 
-/** Hours in the month the AWS Pricing Calculator uses. */
-export const HOURS_PER_MONTH = 730;
+export { HOURS_PER_MONTH } from "../components/aws/eksVersions";
 
 /**
  * When the prices were read. They were transcribed from the pages in PRICE_SOURCES, which this
@@ -58,8 +57,8 @@ export interface RegionPrices {
 
 export const PRICE_TABLE: Readonly<Record<string, RegionPrices>> = {
     "us-east-1": {
-        eksClusterHour: 0.1,
-        eksExtendedSupportClusterHour: 0.6,
+        eksClusterHour: CONTROL_PLANE_USD_PER_HOUR.standard,
+        eksExtendedSupportClusterHour: CONTROL_PLANE_USD_PER_HOUR.extended,
         instances: {
             "m6i.large": { hourly: 0.096, vcpus: 2, memoryGiB: 8 },
             "m6i.xlarge": { hourly: 0.192, vcpus: 4, memoryGiB: 16 },
@@ -83,8 +82,8 @@ export const PRICE_TABLE: Readonly<Record<string, RegionPrices>> = {
         logsStoredGbMonth: 0.03,
     },
     "eu-west-1": {
-        eksClusterHour: 0.1,
-        eksExtendedSupportClusterHour: 0.6,
+        eksClusterHour: CONTROL_PLANE_USD_PER_HOUR.standard,
+        eksExtendedSupportClusterHour: CONTROL_PLANE_USD_PER_HOUR.extended,
         instances: {
             "m6i.large": { hourly: 0.107, vcpus: 2, memoryGiB: 8 },
             "m6i.xlarge": { hourly: 0.214, vcpus: 4, memoryGiB: 16 },
