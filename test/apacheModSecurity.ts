@@ -17,7 +17,7 @@ const MODULES = "/usr/lib/apache2/modules";
 const REQUIRED_MODULES = ["mod_mpm_event.so", "mod_authz_core.so", "mod_unique_id.so", "mod_proxy.so", "mod_proxy_http.so", "mod_security2.so"];
 /** Debian's modsecurity-crs package; WAF_TEST_CRS_RULES_DIR points the test at another CRS release's rules/. */
 export const CRS_RULES_DIR = process.env.WAF_TEST_CRS_RULES_DIR ?? "/usr/share/modsecurity-crs/rules";
-const INSTALL_HINT = "run .ci/run as root, or: apt-get install --no-install-recommends apache2 libapache2-mod-security2 modsecurity-crs";
+const INSTALL_HINT = "run sudo bash .ci/install-waf-engine (Debian/Ubuntu: apache2, libapache2-mod-security2, modsecurity-crs)";
 
 /** Fails (never skips) when the engine or the CRS is missing, saying what to install. */
 export function assertEngineInstalled(): void {

@@ -288,6 +288,9 @@ function checkWorkflow(workflow: Workflow, file: string): string[] {
 
         stepsOf(job).forEach((step, index) => {
             const atStep = (path: string): string => at(`.steps[${index}]${path}`);
+            if (/^npm test\b/.test(step.run ?? "") && !stepsOf(job).slice(0, index).some((before) => (before.run ?? "").includes(".ci/install-waf-engine"))) {
+                problems.push(atStep(": npm test without `sudo bash .ci/install-waf-engine` before it (the WAF test needs the real ModSecurity engine)"));
+            }
             if (typeof step.run === "string" && /\$\{\{\s*secrets\./.test(step.run)) {
                 problems.push(atStep(".run: expands a secret into the script; pass it through `env:`"));
             }
@@ -617,6 +620,13 @@ describe("the workflow checkers reject", () => {
         rejects(problems, /needs `pulumi-version-file: \.pulumi-version`/);
         rejects(problems, /needs env PULUMI_NODEJS_TRANSPILE_ONLY/);
         rejects(problems, /must read `node-version-file: \.node-version`/);
+    });
+
+    it("npm test on a runner without the WAF engine", () => {
+        const workflow = pristine("pull-request.yml");
+        const test = job(workflow, "test");
+        test.steps = (test.steps ?? []).filter((step) => !(step.run ?? "").includes("install-waf-engine"));
+        rejects(checkWorkflow(workflow, "mutated.yml"), /jobs\.test\.steps\[\d+\]: npm test without `sudo bash \.ci\/install-waf-engine`/);
     });
 
     it("a preview outside its stack's environment", () => {
