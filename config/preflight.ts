@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { roleKey } from "../components/aws/accessEntries";
 import { formatProblems, type ConfigProblem } from "./messages";
 import type { EdgeModel } from "./model";
@@ -7,19 +8,31 @@ import { ConfigError } from "./read";
 /** What the target account and region say, read once before any resource is registered. */
 export interface AccountFacts {
     readonly region: string;
-    /** Zones the network may use: available, and not opt-in (Local/Wavelength Zones). */
+    /**
+     * Zones the network may use: the region's zones that need no opt-in (not Local or Wavelength Zones), in AWS's
+     * order. Whatever their state: a zone that is impaired during an incident must not shift the others' places.
+     */
     readonly availabilityZones: readonly string[];
     /** The IAM role behind the credentials running this update; absent for an IAM user. */
     readonly callerRoleArn?: string;
     readonly eksClusterNames: readonly string[];
     /** The Kubernetes version of this stack's cluster, when it exists already. */
     readonly clusterVersion?: string;
+    /** How many subnets this stack's cluster was given, when it exists already. */
+    readonly clusterSubnetCount?: number;
+    /**
+     * Whether the role running this update has an access entry on this stack's cluster, when the cluster exists: true,
+     * false, or undefined when it could not be read (e.g. the role may not call eks:DescribeAccessEntry).
+     */
+    readonly callerHasAccessEntry?: boolean;
+    /** A preview (`pulumi preview`): it creates nothing. */
+    readonly preview?: boolean;
 }
 
 /** Reads the facts through the AWS provider's data sources (read-only calls). */
 async function readAccountFacts(clusterName: string): Promise<AccountFacts> {
     const [zones, identity, clusters, region] = await Promise.all([
-        aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
+        aws.getAvailabilityZones({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
         aws.getCallerIdentity({}),
         aws.eks.getClusters({}),
         aws.getRegion({}),
@@ -27,13 +40,27 @@ async function readAccountFacts(clusterName: string): Promise<AccountFacts> {
     // An assumed-role session resolves to its role; for anything else issuerArn is the caller itself.
     const session = await aws.iam.getSessionContext({ arn: identity.arn });
     const cluster = clusters.names.includes(clusterName) ? await aws.eks.getCluster({ name: clusterName }) : undefined;
+    const callerRoleArn = roleKey(session.issuerArn) ? session.issuerArn : undefined;
+    const callerHasAccessEntry = cluster && callerRoleArn ? await hasAccessEntry(clusterName, callerRoleArn) : undefined;
     return {
         region: region.region,
         availabilityZones: zones.names,
-        ...(roleKey(session.issuerArn) ? { callerRoleArn: session.issuerArn } : {}),
+        ...(callerRoleArn ? { callerRoleArn } : {}),
         eksClusterNames: clusters.names,
-        ...(cluster ? { clusterVersion: cluster.version } : {}),
+        ...(cluster ? { clusterVersion: cluster.version, clusterSubnetCount: cluster.vpcConfig.subnetIds.length } : {}),
+        ...(callerHasAccessEntry !== undefined ? { callerHasAccessEntry } : {}),
+        preview: pulumi.runtime.isDryRun(),
     };
+}
+
+/** DescribeAccessEntry answers ResourceNotFoundException for a principal without an entry (EKS API reference). */
+async function hasAccessEntry(clusterName: string, principalArn: string): Promise<boolean | undefined> {
+    try {
+        await aws.eks.getAccessEntry({ clusterName, principalArn });
+        return true;
+    } catch (error) {
+        return /ResourceNotFoundException/.test(String(error)) ? false : undefined;
+    }
 }
 
 /**
@@ -49,7 +76,8 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
         problems.push({ key: "network.availabilityZones", message: `is ${model.network.availabilityZones}, but ${facts.region} has ${zones} available zones (at most ${zones})` });
     }
     const caller = facts.callerRoleArn ? roleKey(facts.callerRoleArn) : undefined;
-    if (caller && !facts.eksClusterNames.includes(clusterName)) {
+    // Only the update that creates the cluster: a preview creates nothing, and its role is the read-only preview role.
+    if (caller && !facts.eksClusterNames.includes(clusterName) && facts.preview !== true) {
         for (const list of ["adminRoleArns", "viewerRoleArns"] as const) {
             model.cluster[list].forEach((arn, index) => {
                 if (roleKey(arn) !== caller) return;
@@ -59,6 +87,20 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
                 });
             });
         }
+    }
+    if (facts.callerHasAccessEntry === false) {
+        problems.push({
+            key: "cluster.adminRoleArns",
+            message: `does not give ${facts.callerRoleArn ?? "the role running this update"} access to the cluster ${clusterName}, so every Kubernetes object of this update would be refused (an admin adds it to cluster.adminRoleArns, or cluster.viewerRoleArns for a preview role, from a machine that has access)`,
+        });
+    }
+    // A network the program creates gives the cluster one public and one private subnet per zone.
+    const liveZones = facts.clusterSubnetCount === undefined ? undefined : facts.clusterSubnetCount / 2;
+    if (!model.network.existing && liveZones !== undefined && model.network.availabilityZones > liveZones) {
+        problems.push({
+            key: "network.availabilityZones",
+            message: `is ${model.network.availabilityZones}, but the cluster ${clusterName} was created in ${liveZones} zones, and EKS takes only subnets in the zones a cluster was created with (EKS User Guide, networking requirements: at most ${liveZones} here; more zones means a new cluster)`,
+        });
     }
     problems.push(...versionStepProblems(model.cluster.kubernetesVersion, facts.clusterVersion));
     return problems;

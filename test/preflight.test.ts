@@ -42,6 +42,32 @@ describe("account preflight", () => {
         );
     });
 
+    it("lets a preview run with its role listed: a preview creates no cluster", () => {
+        const viewers = modelWith((v) => { v.cluster = { viewerRoleArns: [DEPLOY] }; });
+        assert.deepEqual(accountProblems(viewers, "edge-dev", facts({ preview: true })), []);
+        assert.deepEqual(accountProblems(admins, "edge-dev", facts({ preview: true })), []);
+    });
+
+    it("refuses an update of a live cluster by a role without an access entry, and says what to do", () => {
+        const live = facts({ eksClusterNames: ["edge-dev"], callerHasAccessEntry: false });
+        assert.equal(
+            formatProblems(accountProblems(modelWith(() => undefined), "edge-dev", live)),
+            `  cluster.adminRoleArns: does not give ${DEPLOY} access to the cluster edge-dev, so every Kubernetes object of this update would be refused (an admin adds it to cluster.adminRoleArns, or cluster.viewerRoleArns for a preview role, from a machine that has access)`,
+        );
+        assert.deepEqual(accountProblems(modelWith(() => undefined), "edge-dev", facts({ eksClusterNames: ["edge-dev"], callerHasAccessEntry: true })), []);
+        assert.deepEqual(accountProblems(modelWith(() => undefined), "edge-dev", facts({ eksClusterNames: ["edge-dev"] })), [], "unknown when the role may not read access entries");
+    });
+
+    it("refuses more zones than a live cluster was created with, as EKS takes no subnets in other zones", () => {
+        const three = modelWith((v) => { v.network = { availabilityZones: 3 }; });
+        assert.equal(
+            formatProblems(accountProblems(three, "edge-dev", facts({ eksClusterNames: ["edge-dev"], clusterSubnetCount: 4 }))),
+            "  network.availabilityZones: is 3, but the cluster edge-dev was created in 2 zones, and EKS takes only subnets in the zones a cluster was created with (EKS User Guide, networking requirements: at most 2 here; more zones means a new cluster)",
+        );
+        assert.deepEqual(accountProblems(three, "edge-dev", facts({ eksClusterNames: ["edge-dev"], clusterSubnetCount: 6 })), []);
+        assert.deepEqual(accountProblems(three, "edge-dev", facts()), [], "a new cluster starts in any number of zones");
+    });
+
     it("refuses the role creating the cluster among the viewers too", () => {
         const viewers = modelWith((v) => { v.cluster = { viewerRoleArns: [DEPLOY] }; });
         assert.deepEqual(accountProblems(viewers, "edge-dev", facts()).map((problem) => problem.key), ["cluster.viewerRoleArns[0]"]);
