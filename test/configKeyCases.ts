@@ -348,8 +348,8 @@ export const KEY_CASES: readonly KeyCase[] = [
         effect: { update: ["LaunchTemplate edge-dev-nodes"] },
     },
     { key: "cluster.endpointPublicAccessCidrs", live: "dev", change: "a CIDR added", edit: (c) => { c.cluster!.endpointPublicAccessCidrs!.push("198.51.100.0/24"); }, effect: { update: ["Cluster edge-dev"] } },
-    { key: "cluster.adminRoleArns", live: "dev", change: "a role added", edit: (c) => { c.cluster!.adminRoleArns = [ADMIN, "arn:aws:iam::123456789012:role/sre-oncall"]; }, effect: { create: ["AccessEntry edge-dev-admin-123456789012-sre-oncall", "AccessPolicyAssociation edge-dev-admin-123456789012-sre-oncall-clusterAdmin"] } },
-    { key: "cluster.viewerRoleArns", live: "dev", change: "a second preview role added", edit: (c) => { c.cluster!.viewerRoleArns = [...(c.cluster!.viewerRoleArns ?? []), "arn:aws:iam::123456789012:role/audit-read"]; }, effect: { create: ["AccessEntry edge-dev-viewer-123456789012-audit-read", "AccessPolicyAssociation edge-dev-viewer-123456789012-audit-read-view"] } },
+    { key: "cluster.adminRoleArns", live: "dev", change: "a role added", edit: (c) => { c.cluster!.adminRoleArns = [ADMIN, "arn:aws:iam::123456789012:role/sre-oncall"]; }, effect: { create: ["AccessEntry edge-dev-access-123456789012-sre-oncall", "AccessPolicyAssociation edge-dev-access-123456789012-sre-oncall-clusterAdmin"] } },
+    { key: "cluster.viewerRoleArns", live: "dev", change: "a second preview role added", edit: (c) => { c.cluster!.viewerRoleArns = [...(c.cluster!.viewerRoleArns ?? []), "arn:aws:iam::123456789012:role/audit-read"]; }, effect: { create: ["AccessEntry edge-dev-access-123456789012-audit-read", "AccessPolicyAssociation edge-dev-access-123456789012-audit-read-view"] } },
     { key: "cluster.logRetentionDays", live: "dev", change: "90 → 30", edit: (c) => { c.cluster!.logRetentionDays = 30; }, effect: { update: ["LogGroup edge-dev-control-plane"] } },
 
     { key: "ingress.replicas", live: "dev", change: "2 → 3", edit: (c) => { c.ingress!.replicas = 3; }, effect: { update: ["Deployment ingress-controller/haproxy-ingress"] } },

@@ -30,6 +30,7 @@ describe("drains that drain", () => {
 
 const ADMIN_A = "arn:aws:iam::123456789012:role/platform-admin";
 const ADMIN_B = "arn:aws:iam::123456789012:role/teams/sre-oncall";
+const VIEWER = "arn:aws:iam::123456789012:role/pulumi-preview";
 
 function withCluster(overrides: Record<string, unknown>): Record<string, string> {
     return { [`${PROJECT}:cluster`]: JSON.stringify({ ...devConfigValue("cluster"), ...overrides }) };
@@ -46,12 +47,12 @@ describe("access entries keyed by role", () => {
     });
 
     it("names each entry and its cluster-admin association after the role's account and name", () => {
-        const entries = new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessEntry:AccessEntry").filter((entry) => entry.name.includes("-admin-"));
+        const entries = new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessEntry:AccessEntry").filter((entry) => field(entry, "principalArn") !== VIEWER);
         assert.deepEqual(entries.map((entry) => [entry.name, field(entry, "principalArn")]).sort(), [
-            ["edge-dev-admin-123456789012-platform-admin", ADMIN_A],
-            ["edge-dev-admin-123456789012-sre-oncall", ADMIN_B],
+            ["edge-dev-access-123456789012-platform-admin", ADMIN_A],
+            ["edge-dev-access-123456789012-sre-oncall", ADMIN_B],
         ]);
-        for (const association of new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((candidate) => candidate.name.includes("-admin-"))) {
+        for (const association of new PlanQuery(twoAdmins.run.resources).ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation").filter((candidate) => field(candidate, "principalArn") !== VIEWER)) {
             assert.equal(field(association, "policyArn"), "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
             assert.deepEqual(field(association, "accessScope"), { type: "cluster" });
             assert.ok(entries.some((entry) => entry.urn === association.parent && field(entry, "principalArn") === field(association, "principalArn")));
@@ -66,8 +67,16 @@ describe("access entries keyed by role", () => {
     it("removes only the removed role's entry and association", async () => {
         const oneLeft = await planStack("dev", { configOverrides: withCluster({ adminRoleArns: [ADMIN_B] }) });
         const delta = planDelta(twoAdmins.run.resources, oneLeft.run.resources);
-        assert.deepEqual(delta.removed.map(urnName).sort(), ["edge-dev-admin-123456789012-platform-admin", "edge-dev-admin-123456789012-platform-admin-clusterAdmin"]);
+        assert.deepEqual(delta.removed.map(urnName).sort(), ["edge-dev-access-123456789012-platform-admin", "edge-dev-access-123456789012-platform-admin-clusterAdmin"]);
         assert.deepEqual([...delta.added, ...delta.changed], []);
+    });
+
+    it("keeps a role's one entry when it moves from the admins to the viewers, and swaps only its policy", async () => {
+        const moved = await planStack("dev", { configOverrides: withCluster({ adminRoleArns: [ADMIN_A], viewerRoleArns: [VIEWER, ADMIN_B] }) });
+        const delta = planDelta(twoAdmins.run.resources, moved.run.resources);
+        assert.deepEqual(delta.removed.map(urnName), ["edge-dev-access-123456789012-sre-oncall-clusterAdmin"]);
+        assert.deepEqual(delta.added.map(urnName), ["edge-dev-access-123456789012-sre-oncall-view"]);
+        assert.deepEqual(delta.changed, [], "the entry itself is untouched: EKS takes one per principal");
     });
 
     it("takes over the entries pulumi-eks created by list position, so the first update after this change recreates none", () => {
@@ -233,7 +242,7 @@ describe("preview roles", () => {
         const plan = await planStack("dev", { configOverrides: { [`${PROJECT}:cluster`]: JSON.stringify({ ...devConfigValue("cluster"), viewerRoleArns: [viewer] }) } });
         const q = new PlanQuery(plan.run.resources);
         const entry = q.one("aws:eks/accessEntry:AccessEntry", (candidate) => field(candidate, "principalArn") === viewer);
-        assert.equal(entry.name, "edge-dev-viewer-123456789012-pulumi-preview");
+        assert.equal(entry.name, "edge-dev-access-123456789012-pulumi-preview");
         const association = q.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", (candidate) => field(candidate, "principalArn") === viewer);
         assert.equal(association.parent, entry.urn);
         assert.deepEqual([field(association, "policyArn"), field(association, "accessScope")], ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", { type: "cluster" }]);

@@ -161,36 +161,32 @@ export class Cluster extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this, dependsOn: [controlPlaneLogs] });
 
-        for (const [index, principalArn] of args.adminRoleArns.entries()) {
-            // Until this release pulumi-eks created these entries as its children, named by list position: the
+        // One access entry per principal (EKS takes no second one), named by the role alone: moving a role between admins
+        // and viewers replaces only its policy association, and reordering either list changes nothing.
+        const principals = [
+            ...args.adminRoleArns.map((principalArn, index) => ({ principalArn, policy: "clusterAdmin", policyArn: CLUSTER_ADMIN_POLICY_ARN, formerIndex: index })),
+            ...args.viewerRoleArns.map((principalArn) => ({ principalArn, policy: "view", policyArn: CLUSTER_VIEW_POLICY_ARN, formerIndex: undefined })),
+        ];
+        for (const { principalArn, policy, policyArn, formerIndex } of principals) {
+            const entryName = `${name}-access-${accessEntryKey(principalArn)}`;
+            // Until this release pulumi-eks created the admins' entries as its children, named by list position: the
             // aliases move them over in place, provided the first `up` of this release keeps the list as it was.
-            const formerName = `${name}-admin-${index}`;
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${accessEntryKey(principalArn)}`, {
+            const formerName = formerIndex === undefined ? undefined : `${name}-admin-${formerIndex}`;
+            const entry = new aws.eks.AccessEntry(entryName, {
                 clusterName: cluster.eksCluster.name,
                 principalArn,
                 tags: args.tags,
-            }, { parent: this, aliases: [{ name: formerName, parent: cluster }] });
-            new aws.eks.AccessPolicyAssociation(`${name}-admin-${accessEntryKey(principalArn)}-clusterAdmin`, {
+            }, { parent: this, ...(formerName ? { aliases: [{ name: formerName, parent: cluster }] } : {}) });
+            new aws.eks.AccessPolicyAssociation(`${entryName}-${policy}`, {
                 clusterName: cluster.eksCluster.name,
                 principalArn,
-                policyArn: CLUSTER_ADMIN_POLICY_ARN,
+                policyArn,
                 accessScope: { type: "cluster" },
             }, {
                 parent: entry,
                 dependsOn: [entry],
-                aliases: [{ name: `${formerName}-clusterAdmin`, parent: pulumi.createUrn(formerName, "aws:eks/accessEntry:AccessEntry", cluster) }],
+                ...(formerName ? { aliases: [{ name: `${formerName}-clusterAdmin`, parent: pulumi.createUrn(formerName, "aws:eks/accessEntry:AccessEntry", cluster) }] } : {}),
             });
-        }
-
-        for (const principalArn of args.viewerRoleArns) {
-            const entryName = `${name}-viewer-${accessEntryKey(principalArn)}`;
-            const entry = new aws.eks.AccessEntry(entryName, { clusterName: cluster.eksCluster.name, principalArn, tags: args.tags }, parent);
-            new aws.eks.AccessPolicyAssociation(`${entryName}-view`, {
-                clusterName: cluster.eksCluster.name,
-                principalArn,
-                policyArn: CLUSTER_VIEW_POLICY_ARN,
-                accessScope: { type: "cluster" },
-            }, { parent: entry, dependsOn: [entry] });
         }
 
         // Node SGs set in a launch template replace the EKS cluster SG, so both are listed.
