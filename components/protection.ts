@@ -6,8 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
  * instead of silently doing it.
  */
 export const PROTECTED_IN_PRODUCTION: Readonly<Record<string, string>> = {
-    "eks:index:Cluster": "the cluster component: removing it would delete the control plane and every workload",
-    "aws:eks/cluster:Cluster": "the control plane the eks component creates (a transform reaches it; a transformation would not)",
+    // The control plane the eks component creates in its plugin (a transform reaches it; a transformation would not).
+    // Not the component itself: its children inherit a component's protect (resource.ts: an unset protect takes the
+    // parent's), which would also freeze the security groups, rules and IAM role the plugin may need to replace.
+    "aws:eks/cluster:Cluster": "the control plane: deleting it deletes every workload and the cluster's secrets",
     "aws:kms/key:Key": "the key that encrypts the cluster's secrets: without it they cannot be read back",
     "aws:ec2/eip:Eip": "the NAT addresses partners allowlist: a new one cuts every allowlisted integration off",
     "aws:route53/record:Record": "the records clients resolve: a deletion is an outage until DNS caches expire",

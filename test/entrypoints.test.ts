@@ -168,7 +168,8 @@ describe("the program through @pulumi/pulumi/cmd/run", () => {
                 registrations.filter((registration) => registration.protect).map((registration) => registration.urn),
                 registrations.filter((registration) => Object.hasOwn(PROTECTED_IN_PRODUCTION, registration.type)).map((registration) => registration.urn),
             );
-            assert.ok(registrations.some((registration) => registration.protect && registration.type === "eks:index:Cluster"));
+            assert.ok(registrations.some((registration) => registration.protect && registration.type === "aws:kms/key:Key"));
+            assert.ok(registrations.some((registration) => !registration.protect && registration.type === "eks:index:Cluster"), "the component stays unprotected: its children would inherit it");
         }
         assert.deepEqual(devPreview.registrations.filter((registration) => registration.protect), []);
     });

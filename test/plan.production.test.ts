@@ -51,7 +51,7 @@ describe("production plan", () => {
             plan.run.resources.filter((resource) => Object.hasOwn(PROTECTED_IN_PRODUCTION, resource.type)).map((resource) => resource.urn),
         );
         const kinds = new Set(protectedResources.map((resource) => resource.type));
-        for (const type of ["eks:index:Cluster", "aws:kms/key:Key", "aws:ec2/eip:Eip", "aws:route53/record:Record", "kubernetes:apps/v1:StatefulSet"]) {
+        for (const type of ["aws:kms/key:Key", "aws:ec2/eip:Eip", "aws:route53/record:Record", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:PersistentVolumeClaim"]) {
             assert.ok(kinds.has(type), `${type} is protected`);
         }
         assert.equal(q.ofType("aws:ec2/eip:Eip").length, 3);
