@@ -1,32 +1,29 @@
 /** AWS facts the config is checked against, each with its source and the date it was read. */
 
-/**
- * Regions of the `aws` partition, the only one this program supports (it names managed policies as
- * arn:aws:iam::aws:policy/…). Source: aws/aws-sdk-js-v3 packages/util-endpoints/src/lib/aws/partitions.json
- * (commit 685ff5d0), read 2026-12-01. A region AWS opens later is refused until it is added here.
- */
-export const AWS_REGIONS_READ_ON = "2026-12-01";
-export const AWS_REGIONS: readonly string[] = [
-    "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
-    "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
-    "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
-    "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
-    "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
-];
+import { Region } from "@pulumi/aws/types/enums";
+import { version as awsSdkVersion } from "@pulumi/aws/package.json";
 
-/** Regions of the other partitions in the same file, named in the message instead of "does not exist". */
+/** Regions of the other partitions, named in the message instead of "does not exist". */
 const OTHER_PARTITIONS: Readonly<Record<string, RegExp>> = {
     "aws-cn": /^cn-\w+-\d+$/,
     "aws-us-gov": /^us-gov-\w+-\d+$/,
-    "aws-iso": /^us-iso[a-z]?-\w+-\d+$/,
+    "aws-iso": /^(us|eu)-iso[a-z]?-\w+-\d+$/,
     "aws-eusc": /^eusc-de-\w+-\d+$/,
 };
+
+/**
+ * Regions of the `aws` partition, the only one this program supports (it names managed policies as
+ * arn:aws:iam::aws:policy/…): the provider SDK's Region enum (the regions the provider knows), without
+ * the other partitions. Upgrading @pulumi/aws (pinned by the lockfile) admits a region AWS opens later.
+ */
+export const AWS_REGIONS: readonly string[] = Object.values(Region)
+    .filter((region) => !Object.values(OTHER_PARTITIONS).some((pattern) => pattern.test(region)));
 
 export function regionProblem(region: string): string | undefined {
     if (AWS_REGIONS.includes(region)) return undefined;
     const partition = Object.entries(OTHER_PARTITIONS).find(([, pattern]) => pattern.test(region))?.[0];
     if (partition) return `is ${region}, a region of the ${partition} partition (this program deploys to the aws partition only: its IAM policy ARNs are arn:aws:…)`;
-    return `is ${JSON.stringify(region)}, not an AWS region (aws partition regions as of ${AWS_REGIONS_READ_ON}, e.g. eu-west-1, us-east-1)`;
+    return `is ${JSON.stringify(region)}, not an AWS region (aws partition regions known to @pulumi/aws ${awsSdkVersion}, e.g. eu-west-1, us-east-1)`;
 }
 
 /** Network Load Balancer quotas ("Quotas for your Network Load Balancers", ELB docs, read 2026-12-01). */

@@ -170,9 +170,9 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "aws-region",
-        checks: "`aws:region` is a region of the `aws` partition (list read 2026-12-01)",
+        checks: "`aws:region` is a region of the `aws` partition (the Region enum of the locked @pulumi/aws)",
         why: "Every AWS call fails in a region that does not exist; other partitions need other ARNs",
-        source: "[aws-sdk-js-v3 partitions.json](https://github.com/aws/aws-sdk-js-v3/blob/main/packages/util-endpoints/src/lib/aws/partitions.json)",
+        source: "The `Region` enum of @pulumi/aws (node_modules/@pulumi/aws/types/enums); [aws-sdk-js-v3 partitions.json](https://github.com/aws/aws-sdk-js-v3/blob/main/packages/util-endpoints/src/lib/aws/partitions.json) for the partitions",
     },
     {
         id: "aws-names",

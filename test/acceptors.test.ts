@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { version as awsSdkVersion } from "@pulumi/aws/package.json";
+import { regionProblem } from "../config/awsFacts";
 import { formatProblems } from "../config/messages";
 import { validateStackConfig } from "../config/validate";
 import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
@@ -318,7 +320,7 @@ const cases: Case[] = [
         name: "a region that does not exist",
         mutate: () => undefined,
         other: { "aws:region": "eu-wset-1" },
-        expected: ["aws:region: is \"eu-wset-1\", not an AWS region (aws partition regions as of 2026-12-01, e.g. eu-west-1, us-east-1)"],
+        expected: [`aws:region: is "eu-wset-1", not an AWS region (aws partition regions known to @pulumi/aws ${awsSdkVersion}, e.g. eu-west-1, us-east-1)`],
     },
     {
         rule: "aws-region",
@@ -455,5 +457,17 @@ describe("notices", () => {
         assert.equal(formatProblems(result.notices.filter((notice) => notice.key === "activemqAdminPassword")),
             "  activemqAdminPassword: not checked offline: at least 12 characters, printable ASCII (the stack file holds the secret encrypted, or not at all)");
         assert.equal(validateStackConfig(raw(values)).ok, false, "the same value, readable, is refused");
+    });
+});
+
+describe("regions", () => {
+    it("admits every aws-partition region the provider SDK knows, the newest included", () => {
+        for (const region of ["eu-west-1", "ap-east-2", "ap-southeast-6", "mx-central-1"]) assert.equal(regionProblem(region), undefined, region);
+    });
+
+    it("names the partition of a region this program cannot deploy to", () => {
+        assert.match(regionProblem("eu-isoe-west-1") ?? "", /the aws-iso partition/);
+        assert.match(regionProblem("us-gov-west-1") ?? "", /the aws-us-gov partition/);
+        assert.match(regionProblem("eusc-de-east-1") ?? "", /the aws-eusc partition/);
     });
 });
