@@ -15,6 +15,7 @@ import {
 import { dns1035LabelProblem, pathElements } from "./kubernetesValues";
 import type { ConfigNotice, ConfigProblem } from "./messages";
 import { ACTIVEMQ, CONTROLLER_PORTS, CORTEX, type HttpRoute, type RouteTable, type TcpRoute } from "./routeTable";
+import { natGatewayCount } from "./model";
 import type { StackConfig } from "./schema";
 
 /**
@@ -30,7 +31,8 @@ export interface Findings {
 
 type Route = HttpRoute | TcpRoute;
 
-function hostKey(route: HttpRoute): string {
+/** The config key that sets an HTTP route's host. */
+export function hostKey(route: Pick<HttpRoute, "configKey">): string {
     return route.configKey === "routes.activemq" ? "routes.activemq.consoleHost" : `${route.configKey}.host`;
 }
 
@@ -39,7 +41,7 @@ function isAdditional(route: Route): boolean {
 }
 
 /** Records `owner` as the first user of `id`; returns the earlier owner when there is one. */
-function claim<K>(owners: Map<K, string>, id: K, owner: string): string | undefined {
+export function claim<K>(owners: Map<K, string>, id: K, owner: string): string | undefined {
     const first = owners.get(id);
     if (first === undefined) owners.set(id, owner);
     return first;
@@ -268,7 +270,7 @@ export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 const LONGEST_NAT_ENTRY = "255.255.255.255/32";
 
 export function annotationSizeProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
-    const natAddresses = config.network.natGateways === "perAz" || (config.network.natGateways === undefined && config.environment === "production") ? config.network.availabilityZones : 1;
+    const natAddresses = natGatewayCount(config);
     const size = (annotations: Record<string, string>) => Object.entries(annotations).reduce((total, [key, value]) => total + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
     return [...table.http, ...table.tcp].flatMap((route) => {
         const allowlist = [...route.allowlist, ...(route.allowNatEgress ? Array<string>(natAddresses).fill(LONGEST_NAT_ENTRY) : [])];
@@ -287,12 +289,12 @@ export function loadBalancerLimitProblems(config: StackConfig, table: RouteTable
     if (listeners > NLB_LISTENERS_MAX) {
         problems.push({ key: "routes.additional", message: `makes ${listeners} NLB listeners (80, 443 and one per TCP route; a Network Load Balancer takes at most ${NLB_LISTENERS_MAX}, a quota that cannot be raised)` });
     }
+    // The NLB's own group is counted, allowlist sources included, by the listener-rules rule (rules.ts).
     const nodeRules = nodePortsToAdmit(table.publicPorts, CONTROLLER_PORTS.healthz.nodePort).length;
-    const worstRules = Math.max(listeners, nodeRules);
-    if (worstRules > SECURITY_GROUP_RULES_DEFAULT_MAX) {
+    if (nodeRules > SECURITY_GROUP_RULES_DEFAULT_MAX) {
         problems.push({
             key: "routes.additional",
-            message: `needs ${worstRules} rules in one security group (one per listener port on the NLB's, one per NodePort on the nodes'; AWS allows ${SECURITY_GROUP_RULES_DEFAULT_MAX} inbound or outbound rules per group by default)`,
+            message: `needs ${nodeRules} inbound rules in the nodes' security group (one per NodePort the NLB sends to; AWS allows ${SECURITY_GROUP_RULES_DEFAULT_MAX} per group by default)`,
         });
     }
     const targets = config.cluster.nodeMaxSize * listeners;

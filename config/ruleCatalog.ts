@@ -146,7 +146,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     // AWS.
     {
         id: "nlb-limits",
-        checks: "At most 50 NLB listeners; node group maximum × target groups at most 500 targets; at most 60 rules in the NLB's and the nodes' security groups",
+        checks: "At most 50 NLB listeners; node group maximum × target groups at most 500 targets; at most 60 inbound rules in the NLB's security group (one per listener port and allowlist source) and in the nodes' (one per NodePort)",
         why: "AWS refuses the 51st listener (not adjustable), stops registering targets past 500 with cross-zone on, and refuses the 61st rule (default quota)",
         source: "[ELB: Quotas for your Network Load Balancers](https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-limits.html); [Amazon VPC quotas](https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html)",
     },

@@ -1,11 +1,12 @@
 import { parseCidr } from "./cidr";
-import { inboundRuleCount, listenerSources, SECURITY_GROUP_INBOUND_RULES } from "../components/aws/listenerSources";
+import { inboundRuleCount, listenerSources } from "../components/aws/listenerSources";
+import { SECURITY_GROUP_RULES_DEFAULT_MAX } from "./awsFacts";
 import { MAX_INDEXED_ZONES, subnetLayoutProblem } from "../components/aws/subnetLayout";
 import { crsVersionOfImage } from "../components/haproxy/wafConfig";
 import { clock } from "./clock";
 import { kubernetesVersionProblems } from "./kubernetesVersion";
 import { natGatewayCount } from "./model";
-import { ENDPOINT_CIDRS_KEY, worldOpenProblems } from "./acceptorRules";
+import { claim, ENDPOINT_CIDRS_KEY, hostKey, worldOpenProblems } from "./acceptorRules";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -36,10 +37,10 @@ export function crossKeyProblems(config: StackConfig, table: RouteTable): Config
 /** The NLB's security group holds one inbound rule per listener port and source. */
 function listenerRuleProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
     const rules = inboundRuleCount(listenerSources(table), natGatewayCount(config));
-    if (rules <= SECURITY_GROUP_INBOUND_RULES) return [];
+    if (rules <= SECURITY_GROUP_RULES_DEFAULT_MAX) return [];
     return [{
         key: "routes",
-        message: `needs ${rules} inbound rules on the NLB's security group: 80, 443, and one per IPv4 allowlist entry and NAT address of each TCP route (at most ${SECURITY_GROUP_INBOUND_RULES}, AWS's default quota per security group: shorten the TCP routes' allowlists)`,
+        message: `needs ${rules} inbound rules on the NLB's security group: 80, 443, and one per IPv4 allowlist entry and NAT address of each TCP route (at most ${SECURITY_GROUP_RULES_DEFAULT_MAX}, AWS's default quota per security group: shorten the TCP routes' allowlists)`,
     }];
 }
 
@@ -71,23 +72,12 @@ function clusterProblems(config: StackConfig): ConfigProblem[] {
     ];
 }
 
-/** Records `owner` as the first user of `id`; returns the earlier owner when there is one. */
-function claim<K>(owners: Map<K, string>, id: K, owner: string): string | undefined {
-    const first = owners.get(id);
-    if (first === undefined) owners.set(id, owner);
-    return first;
-}
-
-function hostKey(configKey: string): string {
-    return configKey === "routes.activemq" ? "routes.activemq.consoleHost" : `${configKey}.host`;
-}
-
 function hostProblems(config: StackConfig, table: RouteTable): ConfigProblem[] {
     const zone = config.dns.zoneName;
     const problems: ConfigProblem[] = [];
     for (const route of table.http) {
         if (route.host !== zone && !route.host.endsWith(`.${zone}`)) {
-            problems.push({ key: hostKey(route.configKey), message: `"${route.host}" is not inside the DNS zone "${zone}" (a name ending in .${zone})` });
+            problems.push({ key: hostKey(route), message: `"${route.host}" is not inside the DNS zone "${zone}" (a name ending in .${zone})` });
         }
     }
     return problems;

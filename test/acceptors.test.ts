@@ -268,7 +268,7 @@ const cases: Case[] = [
         mutate: (v) => { v.routes.additional = Array.from({ length: 57 }, (_, index) => tcpRoute(`t${index}`, 2000 + index)); },
         expected: [
             "routes.additional: makes 60 NLB listeners (80, 443 and one per TCP route; a Network Load Balancer takes at most 50, a quota that cannot be raised)",
-            "routes.additional: needs 61 rules in one security group (one per listener port on the NLB's, one per NodePort on the nodes'; AWS allows 60 inbound or outbound rules per group by default)",
+            "routes.additional: needs 61 inbound rules in the nodes' security group (one per NodePort the NLB sends to; AWS allows 60 per group by default)",
         ],
     },
     {

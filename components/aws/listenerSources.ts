@@ -6,9 +6,6 @@ import type { RouteTable } from "../../config/routeTable";
  * allowlists (defence in depth). Pure, so config validation can count the rules before anything exists.
  */
 
-/** Default quota of inbound IPv4 rules per security group (Amazon VPC quotas, "Inbound or outbound rules per security group"). */
-export const SECURITY_GROUP_INBOUND_RULES = 60;
-
 export const ANYWHERE_IPV4 = "0.0.0.0/0";
 
 export interface ListenerSources {
