@@ -1,7 +1,7 @@
 /**
- * EKS access entries for the cluster's admin roles, keyed by the role, never by its list position: reordering or
- * removing a role leaves every other entry untouched (EKS allows one entry per principal, so a re-keyed entry
- * would be created before the old one is gone and fail with ResourceInUseException).
+ * EKS access entries for the cluster's admin and viewer roles, one per role, keyed by the role and never by its list
+ * position: reordering or removing a role leaves every other entry untouched (EKS allows one entry per principal, so
+ * a re-keyed entry would be created before the old one is gone and fail with ResourceInUseException).
  */
 
 /** The EKS access policy every admin role gets, cluster-wide. */

@@ -55,6 +55,10 @@ export function nodePortsToAdmit(publicPorts: readonly PublicPort[], healthNodeP
  * The check is TCP: with PROXY on, AWS sends the PROXY header on health-check connections too
  * (ELB docs, "Proxy protocol" of NLB target groups), which an HTTP check against the PROXY-free
  * healthz frontend would turn into a 400.
+ *
+ * Its security group admits each listener port from the sources of `listenerSources`: 80 and 443 from anywhere
+ * (hosts share them, so HAProxy enforces each host's allowlist), a TCP route's port from its allowlist and, when
+ * asked, the NAT addresses; it sends only to the controller's NodePorts, which the nodes' group admits from it.
  */
 export class IngressLoadBalancer extends pulumi.ComponentResource {
     readonly dnsName: pulumi.Output<string>;
@@ -69,6 +73,7 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
         const listeners = listenerPlan(args.publicPorts);
         const admittedNodePorts = nodePortsToAdmit(args.publicPorts, args.healthCheck.nodePort);
 
+        // The description is older than the per-route rules; EC2 cannot edit one, so changing it would replace the group.
         const securityGroup = new aws.ec2.SecurityGroup(`${name}-nlb`, {
             vpcId: args.vpcId,
             description: "Ingress NLB: the listener ports only; allowlists are enforced per route by HAProxy on the PROXY v2 client address",
