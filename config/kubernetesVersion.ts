@@ -25,6 +25,12 @@ const monthly = (usdPerHour: number): string => `$${Math.round(usdPerHour * HOUR
 const pinnedVersions = (): string[] => Object.keys(ADDON_VERSIONS).sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]));
 const newestPinned = (): string => pinnedVersions().at(-1) ?? "";
 
+/** The next minor version on the EKS calendar: where EKS takes a STANDARD cluster when standard support ends. */
+function nextVersion(version: string): string {
+    const [major, minor] = version.split(".").map(Number);
+    return `${major}.${(minor ?? 0) + 1}`;
+}
+
 function daysBetween(from: string, to: string): number {
     return Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 }
@@ -54,7 +60,9 @@ export function kubernetesVersionProblems(cluster: VersionChoice, today: string)
     if (status === "extended" && cluster.upgradePolicy === "STANDARD") {
         return [{
             key: "cluster.upgradePolicy",
-            message: `is STANDARD while ${version.version} is in EKS extended support since ${version.endOfStandardSupport} (EKS keeps a cluster in extended support once it is there: EXTENDED, or first upgrade to a version in standard support)`,
+            message: `is STANDARD while ${version.version} is in EKS extended support since ${version.endOfStandardSupport}: `
+                + `a STANDARD cluster on ${version.version} is upgraded by EKS to ${nextVersion(version.version)}, so set cluster.kubernetesVersion to what `
+                + "`aws eks describe-cluster` reports; a cluster that entered extended support keeps it (EXTENDED: EKS refuses STANDARD there)",
         }];
     }
     return [];
@@ -66,14 +74,20 @@ export function kubernetesVersionWarnings(cluster: VersionChoice, today: string)
     if (!version) return [];
     const cost = `the control plane costs $${CONTROL_PLANE_USD_PER_HOUR.extended.toFixed(2)} an hour instead of $${CONTROL_PLANE_USD_PER_HOUR.standard.toFixed(2)}, `
         + `${monthly(CONTROL_PLANE_USD_PER_HOUR.extended)} a month instead of ${monthly(CONTROL_PLANE_USD_PER_HOUR.standard)}`;
-    const upgrade = `upgrade one minor version per update up to ${newestPinned()} (README "Upgrades")`;
+    const upgrade = version.version === newestPinned()
+        ? `it is the newest version this program pins (README "Upgrades")`
+        : `upgrade one minor version per update up to ${newestPinned()} (README "Upgrades")`;
     const status = supportStatus(version, today);
     if (status === "extended") {
         return [`cluster.kubernetesVersion ${version.version} is in EKS extended support since ${version.endOfStandardSupport} (until ${version.endOfExtendedSupport}): ${cost}; ${upgrade}.`];
     }
     const daysLeft = daysBetween(today, version.endOfStandardSupport);
     if (status === "standard" && daysLeft <= WARN_DAYS_BEFORE_EXTENDED) {
-        const then = cluster.upgradePolicy === "EXTENDED" ? `it enters extended support, where ${cost}` : "EKS upgrades the control plane to the next version itself, leaving nodes and add-ons behind";
+        const next = nextVersion(version.version);
+        const pinnedNext = ADDON_VERSIONS[next] ? "" : `, and this program pins no add-ons for ${next} yet, so the stack could not follow it: set cluster.upgradePolicy to EXTENDED before then`;
+        const then = cluster.upgradePolicy === "EXTENDED"
+            ? `it enters extended support, where ${cost}`
+            : `EKS upgrades the control plane to ${next} itself, leaving nodes and add-ons behind${pinnedNext}`;
         return [`cluster.kubernetesVersion ${version.version} leaves EKS standard support on ${version.endOfStandardSupport} (in ${daysLeft} days); then ${then}; ${upgrade}.`];
     }
     return [];

@@ -54,7 +54,7 @@ describe("cluster.kubernetesVersion", () => {
 
     it("refuses the STANDARD upgrade policy on a version already in extended support, as EKS does", () => {
         assert.equal(problems("1.36", "STANDARD"), "");
-        assert.equal(problems("1.33", "STANDARD"), "  cluster.upgradePolicy: is STANDARD while 1.33 is in EKS extended support since 2026-07-29 (EKS keeps a cluster in extended support once it is there: EXTENDED, or first upgrade to a version in standard support)");
+        assert.equal(problems("1.33", "STANDARD"), "  cluster.upgradePolicy: is STANDARD while 1.33 is in EKS extended support since 2026-07-29: a STANDARD cluster on 1.33 is upgraded by EKS to 1.34, so set cluster.kubernetesVersion to what `aws eks describe-cluster` reports; a cluster that entered extended support keeps it (EXTENDED: EKS refuses STANDARD there)");
     });
 
     it("is checked with every other key, against today", (t) => {
@@ -78,10 +78,16 @@ describe("version warnings", () => {
 
     it("warns 90 days before standard support ends, saying what the upgrade policy then does", () => {
         assert.deepEqual(kubernetesVersionWarnings({ kubernetesVersion: "1.34", upgradePolicy: "STANDARD" }, TODAY), [
-            "cluster.kubernetesVersion 1.34 leaves EKS standard support on 2026-12-02 (in 1 days); then EKS upgrades the control plane to the next version itself, leaving nodes and add-ons behind; upgrade one minor version per update up to 1.36 (README \"Upgrades\").",
+            "cluster.kubernetesVersion 1.34 leaves EKS standard support on 2026-12-02 (in 1 days); then EKS upgrades the control plane to 1.35 itself, leaving nodes and add-ons behind; upgrade one minor version per update up to 1.36 (README \"Upgrades\").",
         ]);
         assert.match(kubernetesVersionWarnings({ kubernetesVersion: "1.36", upgradePolicy: "EXTENDED" }, "2027-05-04")[0] ?? "", /leaves EKS standard support on 2027-08-02 \(in 90 days\); then it enters extended support, where the control plane costs \$0\.60/);
         assert.deepEqual(kubernetesVersionWarnings({ kubernetesVersion: "1.36", upgradePolicy: "EXTENDED" }, "2027-05-03"), []);
+    });
+
+    it("warns a STANDARD stack whose next version has no pinned add-ons that it could not follow EKS's upgrade", () => {
+        assert.deepEqual(kubernetesVersionWarnings({ kubernetesVersion: "1.36", upgradePolicy: "STANDARD" }, "2027-07-01"), [
+            "cluster.kubernetesVersion 1.36 leaves EKS standard support on 2027-08-02 (in 32 days); then EKS upgrades the control plane to 1.37 itself, leaving nodes and add-ons behind, and this program pins no add-ons for 1.37 yet, so the stack could not follow it: set cluster.upgradePolicy to EXTENDED before then; it is the newest version this program pins (README \"Upgrades\").",
+        ]);
         assert.deepEqual(kubernetesVersionWarnings({ kubernetesVersion: "1.36", upgradePolicy: "EXTENDED" }, TODAY), []);
     });
 });
