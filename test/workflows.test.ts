@@ -51,6 +51,7 @@ interface Job {
     readonly permissions?: unknown;
     readonly concurrency?: unknown;
     readonly strategy?: { readonly matrix?: Mapping };
+    readonly "runs-on"?: unknown;
     readonly "timeout-minutes"?: unknown;
     readonly steps?: Step[];
 }
@@ -231,10 +232,12 @@ function ancestors(workflow: Workflow, jobId: string, seen = new Set<string>()):
     return seen;
 }
 
-/** Matrix values of `key` in a job, as strings. */
+/** Matrix values of `key` in a job, as strings: from its list and from its `include` entries. */
 function matrixValues(job: Job, key: string): string[] {
-    const values = job.strategy?.matrix?.[key];
-    return Array.isArray(values) ? values.map(String).sort() : [];
+    const matrix = job.strategy?.matrix;
+    const listed = matrix?.[key];
+    const included = Array.isArray(matrix?.include) ? matrix.include.filter(isMapping).map((entry) => entry[key]).filter((value) => value !== undefined) : [];
+    return [...(Array.isArray(listed) ? listed : []), ...included].map(String).sort();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,6 +418,14 @@ function checkPullRequest(workflow: Workflow, stacks: readonly string[]): string
         }
         if (job.if === undefined) problems.push(`${file}: jobs.${previewId} must be skipped for fork pull requests (they get no secrets)`);
         if (environmentOf(job) !== "preview-${{ matrix.stack }}") problems.push(`${file}: jobs.${previewId} must run in \`environment: preview-\${{ matrix.stack }}\` (each stack previews with its own role)`);
+        const include = Array.isArray(job.strategy?.matrix?.include) ? job.strategy.matrix.include.filter(isMapping) : [];
+        for (const stack of stacks) {
+            const runner = `\${{ vars.DEPLOY_RUNNER_${stack.toUpperCase()} }}`;
+            if (include.find((entry) => entry.stack === stack)?.["runner-project"] !== runner) {
+                problems.push(`${file}: jobs.${previewId} must give ${stack} \`runner-project: ${runner}\` (it previews where its pulumi up runs, README "Reaching the Kubernetes API")`);
+            }
+        }
+        if (!String(job["runs-on"] ?? "").includes("matrix.runner-project")) problems.push(`${file}: jobs.${previewId} must run on \`matrix.runner-project\` when it is set`);
     }
     return problems;
 }
@@ -633,6 +644,16 @@ describe("the workflow checkers reject", () => {
         const workflow = pristine("pull-request.yml");
         job(workflow, "cloud-preview").environment = "production";
         rejects(checkPullRequest(workflow, DEPLOY_ORDER), /must run in `environment: preview-\$\{\{ matrix\.stack \}\}`/);
+    });
+
+    it("a preview on a GitHub-hosted runner while its stack deploys from the VPC", () => {
+        const workflow = pristine("pull-request.yml");
+        const preview = job(workflow, "cloud-preview");
+        preview["runs-on"] = "ubuntu-24.04";
+        ((preview.strategy?.matrix?.include as Mapping[])[2] as Record<string, unknown>)["runner-project"] = "${{ vars.DEPLOY_RUNNER_STAGING }}";
+        const problems = checkPullRequest(workflow, DEPLOY_ORDER);
+        rejects(problems, /must run on `matrix\.runner-project` when it is set/);
+        rejects(problems, /must give production `runner-project: \$\{\{ vars\.DEPLOY_RUNNER_PRODUCTION \}\}`/);
     });
 
     it("long-lived AWS keys, a secret expanded in a script, a job without timeout", () => {
