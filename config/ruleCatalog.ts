@@ -225,9 +225,9 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "activemq-passwords",
-        checks: "ActiveMQ passwords: at least 12 characters, printable ASCII",
-        why: "The broker reads them from realm files the program writes (never through the entrypoint's sed); the console's HTTP Basic login has no agreed encoding for other characters",
-        source: "[RFC 7617 (charset)](https://www.rfc-editor.org/rfc/rfc7617#section-2.1); components/routes/workloadManifests.ts (activemqRealmFiles)",
+        checks: "ActiveMQ passwords: at least 12 characters, printable ASCII; the broker password without `${`",
+        why: "The broker reads them from realm files the program writes (never through the entrypoint's sed); the console's HTTP Basic login has no agreed encoding for other characters; the console's own JMS connection reads the broker password through a Spring placeholder, which expands `${…}` in it",
+        source: "[RFC 7617 (charset)](https://www.rfc-editor.org/rfc/rfc7617#section-2.1); apache/activemq 6.1.7 webapps/admin/WEB-INF/webconsole-embedded.xml; components/routes/workloadManifests.ts (activemqCredentialFiles)",
     },
     {
         id: "yaml-number-text",

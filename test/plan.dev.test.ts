@@ -361,8 +361,9 @@ describe("dev plan: routes", () => {
         assert.equal(field(claim, "metadata.annotations")?.["pulumi.com/skipAwait" as never], "true", "the claim itself is not awaited: it binds with the broker's pod");
         assert.ok(!broker.dependencies.includes(q.kubernetes(SERVICE, "activemq", "activemq").urn), "no wait on a Service whose await needs these very pods");
         const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
-        assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);
-        assert.equal(field<Record<string, string>>(credentials, "stringData").adminPassword, SECRET_MARKER);
+        assert.deepEqual(field<Record<string, string>>(credentials, "stringData"), {
+            "users.properties": SECRET_MARKER, "groups.properties": SECRET_MARKER, "credentials.properties": SECRET_MARKER,
+        }, "the files the broker mounts, and no other copy of a password");
         assert.ok(!JSON.stringify(plan.run.resources.map((r) => r.inputs)).includes("offline-placeholder-for-activemq"));
         const openwire = q.kubernetes(INGRESS, "activemq", "activemq-openwire");
         assert.equal(field<Record<string, string>>(openwire, "metadata.annotations")[`${P}tcp-service-port`], "61616");

@@ -11,8 +11,9 @@ import {
     ACTIVEMQ_CLAIM_NAME,
     ACTIVEMQ_STORAGE_CLASS,
     activemqBrokerXml,
+    ACTIVEMQ_CREDENTIAL_FILES,
     activemqClaimSpec,
-    activemqRealmFiles,
+    activemqCredentialFiles,
     activemqServiceSpec,
     activemqStatefulSetSpec,
     appLabels,
@@ -115,19 +116,13 @@ export class Routes extends pulumi.ComponentResource {
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
         const inActivemq = { ...options, dependsOn: [activemqNamespace] };
         const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
-        const realm = pulumi.secret(pulumi.all([args.activemq.adminPassword, args.activemq.brokerPassword]).apply(([adminPassword, brokerPassword]) =>
-            activemqRealmFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } })));
+        const files = pulumi.secret(pulumi.all([args.activemq.adminPassword, args.activemq.brokerPassword]).apply(([adminPassword, brokerPassword]) =>
+            activemqCredentialFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } })));
+        // Only the files the broker mounts: no further plaintext copy of a password in the cluster.
         const credentials = new k8s.core.v1.Secret(ACTIVEMQ_RESOURCE_NAMES.credentials, {
             metadata: { name: ACTIVEMQ_CREDENTIALS_SECRET, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             type: "Opaque",
-            stringData: {
-                adminUser: "admin",
-                adminPassword: pulumi.secret(args.activemq.adminPassword),
-                brokerUser: "broker",
-                brokerPassword: pulumi.secret(args.activemq.brokerPassword),
-                "users.properties": realm.apply((files) => files["users.properties"]),
-                "groups.properties": realm.apply((files) => files["groups.properties"]),
-            },
+            stringData: Object.fromEntries(ACTIVEMQ_CREDENTIAL_FILES.map((file) => [file, files.apply((contents) => contents[file])])),
         }, inActivemq);
         const brokerConfig = new k8s.core.v1.ConfigMap(ACTIVEMQ_RESOURCE_NAMES.config, {
             metadata: { name: ACTIVEMQ_CONFIG_MAP, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
