@@ -331,6 +331,7 @@ describe("dev plan: routes", () => {
     });
 
     it("backs every Ingress with a Service of that port, deployed here or named in config", () => {
+        const namespacesNotCreated = new Set<string>();
         for (const ingress of q.ofType(INGRESS)) {
             const namespace = field<string>(ingress, "metadata.namespace");
             const backend = field<{ service: { name: string; port: { number: number } } } | undefined>(ingress, "spec.defaultBackend")
@@ -341,7 +342,11 @@ describe("dev plan: routes", () => {
             // Its await needs only the Service's Endpoints object and the controller's published status.
             assert.ok(!ingress.dependencies.includes(service.urn), `${ingress.name} does not wait for its Service's rollout`);
             assert.ok(ingress.dependencies.includes(q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress").urn), `${ingress.name} waits for the controller`);
+            const ownNamespace = q.ofType("kubernetes:core/v1:Namespace").find((candidate) => field(candidate, "metadata.name") === namespace);
+            if (ownNamespace) assert.ok(ingress.dependencies.includes(ownNamespace.urn), `${ingress.name} waits for its Namespace ${namespace}`);
+            else namespacesNotCreated.add(namespace);
         }
+        assert.deepEqual([...namespacesNotCreated], [], "dev routes only into namespaces the program creates");
     });
 
     it("deploys Cortex with probes and a PDB, and ActiveMQ with a retained volume and secret passwords", () => {

@@ -157,6 +157,7 @@ export class Routes extends pulumi.ComponentResource {
         // nested Outputs value by value), so policies can check the WAF and other keys before the first up.
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: pulumi.Input<string>) => Record<string, pulumi.Input<string>>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
             const names = routeResourceNames(route);
+            const namespace = namespaces.get(route.namespace);
             new k8s.networking.v1.Ingress(names.ingress.resourceName, {
                 metadata: {
                     name: names.ingress.objectName,
@@ -167,7 +168,8 @@ export class Routes extends pulumi.ComponentResource {
                 spec,
             // Not on the backend: the Ingress await needs only its Endpoints object to exist and the status the
             // controller publishes (pulumi-kubernetes await/ingress.go), so waiting for the rollout would only delay it.
-            }, { ...options, dependsOn: [...args.controllerReady] });
+            // On its Namespace when the program creates it, which the API server needs first.
+            }, { ...options, dependsOn: [...args.controllerReady, ...(namespace ? [namespace] : [])] });
         };
         for (const route of table.http) ingress(route, (allowlist) => httpRouteAnnotations(route, allowlist), httpIngressSpec(route));
         for (const route of table.tcp) ingress(route, (allowlist) => tcpRouteAnnotations(route, allowlist), tcpIngressSpec(route));
