@@ -133,6 +133,12 @@ for (const stack of ["dev", "production"]) {
             assert.ok(field<Container & { args: string[] }[]>(controller, "spec.template.spec.containers")[0]!.args.includes("--profiling=false"));
         });
 
+        it("has the NLB hand the controller the client's own address, which the traffic ports' ipBlock is written for", () => {
+            const targetGroups = q().ofType("aws:lb/targetGroup:TargetGroup");
+            assert.equal(targetGroups.length, field<PolicySpec>(q().kubernetes(POLICY, "ingress-controller", "haproxy-ingress"), "spec").ingress![0]!.ports.length, "one per traffic port");
+            for (const group of targetGroups) assert.deepEqual([field(group, "targetType"), field(group, "preserveClientIp")], ["instance", "true"], group.name);
+        });
+
         it("admits only the controller's pods to the WAF agent, on 12345, and lets the agent call nothing", () => {
             const controllerPods = field<Record<string, string>>(q().kubernetes("kubernetes:apps/v1:Deployment", "ingress-controller", "haproxy-ingress"), "spec.template.metadata.labels");
             const agent = q().kubernetes("kubernetes:apps/v1:Deployment", "ingress-controller", "modsecurity-spoa");
