@@ -395,7 +395,7 @@ describe("dev plan: routes", () => {
 });
 
 describe("dev plan: resource names [rule unique-names]", () => {
-    it("registers under Routes only resources whose names components/routes/names.ts predicts, so validation sees every collision", () => {
+    it("registers under Routes and ClusterNetworkPolicies only resources whose names components/routes/names.ts predicts, so validation sees every collision", () => {
         const file = readStackFile("dev");
         const result = validateStackConfig(rawStackConfig({
             project: PROJECT,
@@ -407,10 +407,11 @@ describe("dev plan: resource names [rule unique-names]", () => {
         assert.ok(result.ok);
         const table = result.routeTable;
         const predicted = [
-            ...sharedResources(table.http.filter((route) => route.workload).map((route) => route.namespace)),
+            ...sharedResources(table),
             ...[...table.http, ...table.tcp].flatMap(routeResources),
         ];
-        const registered = plan.run.resources.filter((resource) => resource.parent?.endsWith("commerce-edge:k8s:Routes::edge-dev"));
+        const registered = plan.run.resources.filter((resource) => resource.parent?.endsWith("commerce-edge:k8s:Routes::edge-dev")
+            || resource.parent?.endsWith("commerce-edge:k8s:ClusterNetworkPolicies::edge-dev"));
         assert.ok(registered.length >= 10);
         for (const resource of registered) {
             const match = predicted.find((candidate) => candidate.type === resource.type && candidate.resourceName === resource.name);
@@ -418,5 +419,7 @@ describe("dev plan: resource names [rule unique-names]", () => {
             const metadata = field<{ name: string; namespace?: string }>(resource, "metadata");
             assert.deepEqual({ name: metadata.name, namespace: metadata.namespace }, { name: match.object.name, namespace: match.object.namespace });
         }
+        const policies = (resources: readonly { type: string }[]): number => resources.filter((resource) => resource.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").length;
+        assert.equal(policies(registered), policies(predicted), "every NetworkPolicy names.ts predicts is created");
     });
 });

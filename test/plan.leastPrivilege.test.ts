@@ -58,6 +58,15 @@ for (const stack of ["dev", "production"]) {
             }
         });
 
+        it("creates each namespace's default-deny after that namespace's other policies, so it is never enforced alone", () => {
+            for (const deny of q().ofType(POLICY).filter((resource) => field(resource, "metadata.name") === "default-deny")) {
+                const others = q().ofType(POLICY).filter((resource) => namespaceOf(resource) === namespaceOf(deny) && resource !== deny);
+                assert.ok(others.length >= 2, `${namespaceOf(deny)}: allow-dns and a workload's policy`);
+                assert.deepEqual(others.filter((other) => !deny.dependencies.includes(other.urn)).map((other) => other.name), [], namespaceOf(deny));
+                assert.deepEqual(others.filter((other) => other.dependencies.includes(deny.urn)).map((other) => other.name), [], "no allow policy waits for it");
+            }
+        });
+
         it("gives every workload a policy that selects its pods and admits the controller's pods on its container ports", () => {
             const controller = q().kubernetes("kubernetes:apps/v1:Deployment", "ingress-controller", "haproxy-ingress");
             const controllerPods = field<Record<string, string>>(controller, "spec.template.metadata.labels");
