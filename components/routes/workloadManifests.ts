@@ -212,8 +212,11 @@ export interface ActiveMqInput {
     readonly configChecksum: string;
     /**
      * Rolls the broker when its credentials change: the Secret's resourceVersion, which the API server changes on every
-     * write. Not a hash of the passwords: pod annotations are readable by anyone who may list pods, and an unsalted hash
-     * of a password invites a dictionary attack.
+     * write. Not a hash of the passwords: pod annotations are readable by anyone who may list pods, and a hash of a
+     * password invites a dictionary attack, salted or not when the salt sits beside it. Only a key that pod readers
+     * cannot see, random and kept from one `up` to the next, would prevent that, and keeping one needs a resource with
+     * state of its own (the random provider's plugin, or a dynamic provider). The price of resourceVersion: another
+     * write to the Secret (a label added by hand, once Pulumi has refreshed it) restarts the broker once.
      */
     readonly credentialsVersion: pulumi.Input<string>;
 }
