@@ -36,7 +36,7 @@ describe("ActiveMQ realm files", () => {
         }));
     });
 
-    it("refuse a broker password with \"${\", which the console's Spring placeholder would expand, without echoing it", () => {
+    it("refuse a broker password with \"${\", which the console's Spring placeholder would expand, without echoing it [rule activemq-passwords]", () => {
         const problems = problemsOf((v) => { v.activemqBrokerPassword = "broker-${activemq.username}"; });
         assert.equal(problems,
             "  activemqBrokerPassword: contains \"${\", which the web console's Spring configuration would expand as a placeholder in the password it connects to the broker with (any other characters: \"$\" not followed by \"{\")");
