@@ -118,7 +118,10 @@ export class Routes extends pulumi.ComponentResource {
         const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
         const files = pulumi.secret(pulumi.all([args.activemq.adminPassword, args.activemq.brokerPassword]).apply(([adminPassword, brokerPassword]) =>
             activemqCredentialFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } })));
-        // Only the files the broker mounts: no further plaintext copy of a password in the cluster.
+        // Only the files the broker mounts: no further plaintext copy of a password in the cluster. A key dropped here
+        // leaves a live Secret: the provider applies stringData as data (pulumi-kubernetes clients/unstructured.go,
+        // normalizeSecret), and Server-Side Apply removes the fields only this manager set (unlike stringData itself,
+        // kubernetes/kubernetes#108008).
         const credentials = new k8s.core.v1.Secret(ACTIVEMQ_RESOURCE_NAMES.credentials, {
             metadata: { name: ACTIVEMQ_CREDENTIALS_SECRET, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             type: "Opaque",
