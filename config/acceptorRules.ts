@@ -3,7 +3,7 @@ import { listenerPlan, nodePortsToAdmit } from "../components/aws/loadBalancer";
 import { CONTROLLER_NAMESPACE } from "../components/haproxy/controllerManifests";
 import { roleKey } from "../components/aws/accessEntries";
 import { httpRouteAnnotations, renderAllowlist, tcpRouteAnnotations } from "../components/routes/annotations";
-import { routeResources, sharedResources } from "../components/routes/names";
+import { deployedServices, RESERVED_WORKLOAD_NAMES, routeNamespaces, routeResources, sharedResources } from "../components/routes/names";
 import { blockOfCidr, ipv4Reach, worldOpenFamilies } from "./addressSet";
 import {
     EKS_PUBLIC_ACCESS_CIDRS_MAX,
@@ -69,12 +69,17 @@ export function routeIdentityProblems(table: RouteTable): ConfigProblem[] {
             const problem = dns1035LabelProblem(route.name);
             if (problem) problems.push({ key: `${route.configKey}.name`, message: `"${route.name}" ${problem}` });
         }
+        if (route.kind === "http" && route.workload && RESERVED_WORKLOAD_NAMES.includes(route.backend.name)) {
+            problems.push({
+                key: `${route.configKey}.name`,
+                message: `"${route.backend.name}" is the name of a NetworkPolicy in every namespace the program creates, and a workload's own policy takes the workload's name (any name but ${RESERVED_WORKLOAD_NAMES.join(", ")})`,
+            });
+        }
     }
     if (problems.length > 0) return problems;
 
-    const workloadNamespaces = table.http.filter((route) => route.workload).map((route) => route.namespace);
     const owned = [
-        ...sharedResources(workloadNamespaces).map((resource) => ({ resource, owner: "routes.activemq" })),
+        ...sharedResources(table).map((resource) => ({ resource, owner: "routes.activemq" })),
         ...routes.flatMap((route) => routeResources(route).map((resource) => ({ resource, owner: route.configKey }))),
     ];
     const urns = new Map<string, string>();
@@ -189,6 +194,23 @@ export function protectedBackendProblems(config: StackConfig, table: RouteTable)
             const reason = guarded(route);
             return reason ? [{ key: `${route.configKey}.service`, message: `${route.backend.namespace}/${route.backend.name} ${reason} (route to your own Services only)` }] : [];
         });
+}
+
+/**
+ * A route to a Service the program does not deploy, in a namespace it creates, would never be served: that namespace's
+ * default-deny NetworkPolicy drops all traffic to and from pods that no policy of the program selects, and a policy
+ * cannot select the Service's pods without its selector, which the program does not know.
+ */
+export function programNamespaceBackendProblems(table: RouteTable): ConfigProblem[] {
+    const namespaces = new Set(routeNamespaces(table));
+    const deployed = deployedServices(table);
+    return [...table.http, ...table.tcp]
+        .filter((route) => !(route.kind === "http" && route.workload) && namespaces.has(route.backend.namespace))
+        .filter((route) => !deployed.some((service) => service.namespace === route.backend.namespace && service.name === route.backend.name))
+        .map((route) => ({
+            key: `${route.configKey}.service`,
+            message: `${route.backend.namespace}/${route.backend.name} is in ${route.backend.namespace}, a namespace this program creates and closes with a default-deny NetworkPolicy, which drops all traffic of pods it does not deploy there (route to a Service in a namespace of your own, or let the program deploy the backend with workload)`,
+        }));
 }
 
 interface CidrList {
@@ -334,6 +356,7 @@ export function acceptorFindings(config: StackConfig, table: RouteTable): Findin
             ...routeIdentityProblems(table),
             ...pathOverlapProblems(table),
             ...protectedBackendProblems(config, table),
+            ...programNamespaceBackendProblems(table),
             ...unreachable.problems,
             ...annotationSizeProblems(config, table),
             ...loadBalancerLimitProblems(config, table),

@@ -83,7 +83,7 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "unique-names",
-        checks: "Route names unique across all routes; no two resources with the same type and Pulumi name, no two Kubernetes objects with the same kind, namespace and name, no two hosts with the same Route53 record resource name",
+        checks: "Route names unique across all routes; no workload named `default-deny` or `allow-dns` (the NetworkPolicies of every namespace the program creates); no two resources with the same type and Pulumi name, no two Kubernetes objects with the same kind, namespace and name (NetworkPolicies included), no two hosts with the same Route53 record resource name",
         why: "A duplicate URN makes the engine refuse the whole update; a second object fails with AlreadyExists; a route name is an `httpEndpoints`/`tcpEndpoints` output key",
         source: `[Pulumi resource names and URNs](https://www.pulumi.com/docs/iac/concepts/resources/names/); components/routes/names.ts`,
     },
@@ -123,6 +123,12 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
         checks: "A further route may not reach the ActiveMQ broker, the Cortex Service, anything in `ingress-controller`, a Kubernetes system namespace or the API server's Service",
         why: "It would publish them around the built-in route's allowlist and WAF, or publish stats, metrics, the WAF agent or the API",
         source: `[haproxy-ingress haproxy.tmpl (stats, prometheus, healthz are separate frontends)](${HAPROXY_INGRESS}/rootfs/etc/templates/haproxy/haproxy.tmpl)`,
+    },
+    {
+        id: "program-namespace-backends",
+        checks: "A route without `workload` may not point at a Service the program does not deploy in a namespace the program creates (`activemq`, Cortex's, a route workload's)",
+        why: "Those namespaces carry a default-deny NetworkPolicy: pods the program does not deploy there get no traffic in or out, and a policy admitting the controller could not select that Service's pods without knowing its selector; the route would answer 503",
+        source: "[Kubernetes NetworkPolicy (isolation)](https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation); components/security/networkPolicies.ts",
     },
     // Allowlists.
     {
@@ -225,9 +231,9 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "activemq-passwords",
-        checks: "ActiveMQ passwords: at least 12 characters, printable ASCII",
-        why: "The broker reads them from realm files the program writes (never through the entrypoint's sed); the console's HTTP Basic login has no agreed encoding for other characters",
-        source: "[RFC 7617 (charset)](https://www.rfc-editor.org/rfc/rfc7617#section-2.1); components/routes/workloadManifests.ts (activemqRealmFiles)",
+        checks: "ActiveMQ passwords: at least 12 characters, printable ASCII; the broker password without `${`",
+        why: "The broker reads them from realm files the program writes (never through the entrypoint's sed); the console's HTTP Basic login has no agreed encoding for other characters; the console's own JMS connection reads the broker password through a Spring placeholder, which expands `${…}` in it",
+        source: "[RFC 7617 (charset)](https://www.rfc-editor.org/rfc/rfc7617#section-2.1); apache/activemq 6.1.7 webapps/admin/WEB-INF/webconsole-embedded.xml; components/routes/workloadManifests.ts (activemqCredentialFiles)",
     },
     {
         id: "yaml-number-text",

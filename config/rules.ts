@@ -92,11 +92,25 @@ const RESERVED_NAMESPACES = ["ingress-controller", "activemq", "cortex", "kube-s
  * image's jetty.xml negotiates none), so only ASCII passwords match from every browser.
  */
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+/**
+ * The web console's JMS connection logs in as the broker user through Spring's PropertyPlaceholderConfigurer
+ * (webconsole-embedded.xml), which expands "${…}" inside the password it reads (Spring 6.1 PropertyPlaceholderHelper
+ * resolves placeholders in resolved values; 6.1 has no escape): the console would log in with another password, or
+ * not start.
+ */
+const SPRING_PLACEHOLDER_PREFIX = "${";
 
 function passwordProblems(config: StackConfig): ConfigProblem[] {
-    return (["activemqAdminPassword", "activemqBrokerPassword"] as const)
+    const problems = (["activemqAdminPassword", "activemqBrokerPassword"] as const)
         .filter((key) => !PRINTABLE_ASCII.test(config[key]))
         .map((key) => ({ key, message: "has a character outside printable ASCII (letters, digits, space and ASCII punctuation: the console's login matches nothing else)" }));
+    if (config.activemqBrokerPassword.includes(SPRING_PLACEHOLDER_PREFIX)) {
+        problems.push({
+            key: "activemqBrokerPassword",
+            message: `contains "${SPRING_PLACEHOLDER_PREFIX}", which the web console's Spring configuration would expand as a placeholder in the password it connects to the broker with (any other characters: "$" not followed by "{")`,
+        });
+    }
+    return problems;
 }
 
 /** The ActiveMQ console administers the broker: never open to the world, in any tier. */

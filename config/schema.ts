@@ -412,7 +412,7 @@ export const stackConfigSchema = z.strictObject({
     tlsCertificate: z.string().optional().describe("Secret. PEM certificate chain of the default certificate."),
     tlsPrivateKey: z.string().optional().describe("Secret. PEM private key of the default certificate."),
     activemqAdminPassword: z.string().min(12, { message: "is shorter than 12 characters (at least 12)" }).describe("Secret. ActiveMQ web console admin password."),
-    activemqBrokerPassword: z.string().min(12, { message: "is shorter than 12 characters (at least 12)" }).describe("Secret. ActiveMQ broker (OpenWire) user password."),
+    activemqBrokerPassword: z.string().min(12, { message: "is shorter than 12 characters (at least 12)" }).describe("Secret. ActiveMQ broker (OpenWire) user password, also the web console's own JMS login (no \"${\")."),
 });
 
 /** Config keys that must be set with `pulumi config set --secret`. */

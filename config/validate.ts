@@ -71,7 +71,7 @@ function namespaceProblems(otherKeys: readonly string[]): ConfigProblem[] {
 /** The rules on a secret's value, reported when the value cannot be read. */
 const SECRET_VALUE_RULES: Readonly<Record<SecretKey, string | undefined>> = {
     activemqAdminPassword: "at least 12 characters, printable ASCII",
-    activemqBrokerPassword: "at least 12 characters, printable ASCII",
+    activemqBrokerPassword: "at least 12 characters, printable ASCII, no \"${\"",
     tlsCertificate: undefined,
     tlsPrivateKey: undefined,
 };

@@ -161,6 +161,20 @@ const cases: Case[] = [
     },
     {
         rule: "unique-names",
+        name: "workloads named like the NetworkPolicies of every namespace the program creates",
+        mutate: (v) => {
+            v.routes.additional = [
+                httpRoute({ name: "default-deny", namespace: "shop", host: "d.example.com", service: undefined, workload }),
+                httpRoute({ name: "allow-dns", host: "a.example.com", service: undefined, workload }),
+            ];
+        },
+        expected: [
+            "routes.additional[0].name: \"default-deny\" is the name of a NetworkPolicy in every namespace the program creates, and a workload's own policy takes the workload's name (any name but default-deny, allow-dns)",
+            "routes.additional[1].name: \"allow-dns\" is the name of a NetworkPolicy in every namespace the program creates, and a workload's own policy takes the workload's name (any name but default-deny, allow-dns)",
+        ],
+    },
+    {
+        rule: "unique-names",
         name: "two hosts that give the same Route53 record resource name",
         mutate: (v) => { v.routes.additional = [httpRoute({ name: "a", host: "x-y.example.com" }), httpRoute({ name: "b", host: "x.y.example.com" })]; },
         expected: ["routes.additional[1].host: \"x.y.example.com\" and \"x-y.example.com\" give the same Route53 record resource name x-y-example-com-a (hosts that differ only in \"-\" versus \".\" cannot both be published)"],
@@ -223,6 +237,25 @@ const cases: Case[] = [
             "routes.additional[5].service: default/kubernetes is the Kubernetes API server's Service (route to your own Services only)",
             "routes.additional[1].service: activemq/activemq is the ActiveMQ broker, which routes.activemq publishes behind its own allowlists (console: consoleAllowlist, OpenWire: allowlist) (route to your own Services only)",
             "routes.additional[4].service: kube-system/kube-dns is in kube-system, a Kubernetes system namespace (route to your own Services only)",
+        ],
+    },
+    {
+        rule: "program-namespace-backends",
+        name: "routes to Services the program does not deploy, in namespaces it creates and closes",
+        mutate: (v) => {
+            v.routes.additional = [
+                httpRoute({ name: "search", host: "s.example.com", service: service("cortex", "search", 8082) }),
+                tcpRoute("jolokia", 7000, { service: service("activemq", "jolokia", 7000) }),
+                httpRoute({ name: "web", namespace: "shop", host: "w.example.com", service: undefined, workload }),
+                httpRoute({ name: "legacy", host: "l.example.com", service: service("shop", "legacy", 80) }),
+                httpRoute({ name: "web-www", host: "www.example.com", service: service("shop", "web", 8080) }),
+                httpRoute({ name: "grafana", host: "g.example.com", service: service("monitoring", "grafana", 80) }),
+            ];
+        },
+        expected: [
+            "routes.additional[0].service: cortex/search is in cortex, a namespace this program creates and closes with a default-deny NetworkPolicy, which drops all traffic of pods it does not deploy there (route to a Service in a namespace of your own, or let the program deploy the backend with workload)",
+            "routes.additional[3].service: shop/legacy is in shop, a namespace this program creates and closes with a default-deny NetworkPolicy, which drops all traffic of pods it does not deploy there (route to a Service in a namespace of your own, or let the program deploy the backend with workload)",
+            "routes.additional[1].service: activemq/jolokia is in activemq, a namespace this program creates and closes with a default-deny NetworkPolicy, which drops all traffic of pods it does not deploy there (route to a Service in a namespace of your own, or let the program deploy the backend with workload)",
         ],
     },
     // Allowlists.

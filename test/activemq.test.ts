@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse, parseLines } from "dot-properties";
 import fc from "fast-check";
-import { activemqBrokerXml, activemqRealmFiles, activemqStatefulSetSpec, propertiesEntry } from "../components/routes/workloadManifests";
+import { activemqBrokerXml, activemqCredentialFiles, activemqStatefulSetSpec, propertiesEntry } from "../components/routes/workloadManifests";
+import { validateStackConfig } from "../config/validate";
+import { problemsOf, raw, validValues } from "./fixtures";
 
 describe("ActiveMQ realm files", () => {
     it("escape any key and password so that a .properties reader gets them back, in ASCII (what Properties.load reads as ISO-8859-1)", () => {
@@ -18,9 +20,29 @@ describe("ActiveMQ realm files", () => {
     });
 
     it("give the admin the console's admins group and the broker client no console group", () => {
-        const files = activemqRealmFiles({ admin: { name: "admin", password: "a/b c&d" }, broker: { name: "broker", password: "x=y" } });
+        const files = activemqCredentialFiles({ admin: { name: "admin", password: "a/b c&d" }, broker: { name: "broker", password: "x=y" } });
         assert.deepEqual(parse(files["users.properties"]), { admin: "a/b c&d", broker: "x=y" });
         assert.deepEqual(parse(files["groups.properties"]), { admins: "admin", clients: "broker" });
+    });
+
+    it("log the console's JMS connection in as a user of the realm, with that user's password", () => {
+        fc.assert(fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), (adminPassword, brokerPassword) => {
+            const files = activemqCredentialFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } });
+            const console = parse(files["credentials.properties"]) as Record<string, string>;
+            const users = parse(files["users.properties"]) as Record<string, string>;
+            assert.deepEqual(Object.keys(console).sort(), ["activemq.password", "activemq.username"]);
+            assert.equal(console["activemq.username"], "broker");
+            assert.equal(users[console["activemq.username"]!], console["activemq.password"]);
+        }));
+    });
+
+    it("refuse a broker password with \"${\", which the console's Spring placeholder would expand, without echoing it [rule activemq-passwords]", () => {
+        const problems = problemsOf((v) => { v.activemqBrokerPassword = "broker-${activemq.username}"; });
+        assert.equal(problems,
+            "  activemqBrokerPassword: contains \"${\", which the web console's Spring configuration would expand as a placeholder in the password it connects to the broker with (any other characters: \"$\" not followed by \"{\")");
+        assert.ok(!problems.includes("broker-${activemq.username}"));
+        const values = { ...validValues(), activemqBrokerPassword: "broker-$pass{word}", activemqAdminPassword: "admin-${not-the-broker}" };
+        assert.ok(validateStackConfig(raw(values)).ok, "\"$\" and \"{\" apart, and the admin password, which only the realm reads");
     });
 });
 
@@ -30,6 +52,20 @@ describe("ActiveMQ broker", () => {
     const pod = spec.template.spec;
     const container = pod.containers[0];
 
+    // That a grown volume changes nothing but the claim (no restart): plan.day2.test.ts, "grows the volume by updating the claim alone".
+    it("holds producers back at 70 % of the heap and at 80 % (store) and 10 % (temporary store) of its volume, rechecked every minute", () => {
+        assert.ok(xml.includes('<memoryUsage><memoryUsage percentOfJvmHeap="70"/></memoryUsage>'), "the image's share of the -Xmx1G heap, not BrokerService's fixed 1 GB");
+        assert.ok(xml.includes('<storeUsage><storeUsage percentLimit="80"/></storeUsage>'));
+        assert.ok(xml.includes('<tempUsage><tempUsage percentLimit="10"/></tempUsage>'));
+        assert.match(xml, /<broker [^>]*schedulePeriodForDiskUsageCheck="60000" diskUsageCheckRegrowThreshold="64 mb">/);
+        const systemUsage = xml.slice(xml.indexOf("<systemUsage>"), xml.lastIndexOf("</systemUsage>"));
+        assert.ok(systemUsage.length > 0 && xml.indexOf("<systemUsage>") > xml.indexOf("<broker "), "inside the broker element");
+    });
+
+    it("keeps the image's limit on messages pending for slow topic consumers", () => {
+        assert.match(xml, /<destinationPolicy><policyMap><policyEntries>\s*<policyEntry topic=">"><pendingMessageLimitStrategy><constantPendingMessageLimitStrategy limit="1000"\/><\/pendingMessageLimitStrategy><\/policyEntry>\s*<\/policyEntries><\/policyMap><\/destinationPolicy>/);
+    });
+
     it("authenticates through the image's JAAS realm, opens OpenWire only, and keeps KahaDB on the volume", () => {
         assert.ok(xml.includes('<jaasAuthenticationPlugin configuration="activemq"/>'));
         assert.deepEqual([...xml.matchAll(/<transportConnector name="([a-z]+)" uri="([a-z]+):\/\/0\.0\.0\.0:(\d+)/g)].map((match) => match.slice(1)), [["openwire", "tcp", "61616"]]);
@@ -37,11 +73,17 @@ describe("ActiveMQ broker", () => {
         assert.ok(xml.includes('<import resource="jetty.xml"/>'), "the web console stays the image's");
     });
 
-    it("passes no credential through the environment, so the image's entrypoint edits nothing", () => {
-        assert.deepEqual(container.env.map((variable: { name: string }) => variable.name), ["JDK_JAVA_OPTIONS"]);
-        assert.deepEqual(container.volumeMounts.filter((mount: { subPath?: string }) => mount.subPath).map((mount: { mountPath: string }) => mount.mountPath), [
-            "/opt/apache-activemq/conf/activemq.xml", "/opt/apache-activemq/conf/users.properties", "/opt/apache-activemq/conf/groups.properties",
+    it("passes nothing through the environment, so the image's entrypoint edits nothing and its ACTIVEMQ_OPTS (jetty.host=0.0.0.0) stand", () => {
+        assert.equal(container.env, undefined);
+        const files = container.volumeMounts.filter((mount: { subPath?: string }) => mount.subPath);
+        assert.deepEqual(files.map((mount: { mountPath: string; name: string }) => [mount.mountPath, mount.name]), [
+            ["/opt/apache-activemq/conf/activemq.xml", "config"],
+            ["/opt/apache-activemq/conf/users.properties", "credentials"],
+            ["/opt/apache-activemq/conf/groups.properties", "credentials"],
+            ["/opt/apache-activemq/conf/credentials.properties", "credentials"],
         ]);
+        const secret = pod.volumes.find((volume: { name: string }) => volume.name === "credentials").secret;
+        assert.deepEqual(secret.items.map((item: { key: string }) => item.key), ["users.properties", "groups.properties", "credentials.properties"]);
     });
 
     it("runs as UID 1000 without capabilities, with its volume group-owned", () => {

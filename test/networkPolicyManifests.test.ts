@@ -38,6 +38,18 @@ describe("NetworkPolicy builders", () => {
         ]);
     });
 
+    it("reach a Service the program deploys by its pods' labels, whichever route names it", () => {
+        const backends = controllerBackends(table((v) => {
+            v.routes.additional = [
+                { protocol: "http", name: "shop", host: "shop.example.com", workload: { image: "registry.example.com/shop:1.0.0", containerPort: 8080 }, allowlist: ["10.0.0.0/8"] },
+                { protocol: "http", name: "shop-www", host: "www.example.com", service: { namespace: "shop", name: "shop", port: 8080 }, allowlist: ["10.0.0.0/8"] },
+            ];
+        }));
+        assert.deepEqual(backends.filter((backend) => backend.namespace === "shop"), [
+            { namespace: "shop", podLabels: { "app.kubernetes.io/name": "shop", "app.kubernetes.io/part-of": "commerce-edge" }, ports: [8080] },
+        ]);
+    });
+
     it("admit no metrics scraper when none is configured", () => {
         const spec = controllerPolicySpec({ publicPorts: table().publicPorts, vpcCidrs: ["10.0.0.0/16"], apiServerAddress: "172.20.0.1", backends: [], metricsScraperNamespaces: [] }) as any;
         assert.equal(spec.ingress.length, 2);

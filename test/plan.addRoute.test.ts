@@ -31,7 +31,7 @@ describe("adding a route in config", () => {
 
     it("adds no DNS record for a path on an existing host", async () => {
         const after = new PlanQuery((await planStack("dev", {
-            configOverrides: withAdditional({ protocol: "http", name: "cortex-studio", host: "api.dev.commerce.example.com", path: "/studio", service: { namespace: "cortex", name: "studio", port: 8080 }, allowlist: ["198.51.100.0/24"] }),
+            configOverrides: withAdditional({ protocol: "http", name: "cortex-studio", host: "api.dev.commerce.example.com", path: "/studio", service: { namespace: "studio", name: "studio", port: 8080 }, allowlist: ["198.51.100.0/24"] }),
         })).run.resources);
         assert.equal(count(after, "kubernetes:networking.k8s.io/v1:Ingress") - count(before, "kubernetes:networking.k8s.io/v1:Ingress"), 1);
         assert.equal(count(after, "aws:route53/record:Record"), count(before, "aws:route53/record:Record"));

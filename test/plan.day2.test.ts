@@ -250,3 +250,41 @@ describe("preview roles", () => {
         assert.deepEqual([...new Set(adminPolicies)], ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"]);
     });
 });
+
+describe("NetworkPolicy names", () => {
+    const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+    const COMPONENT = `${PROJECT}:k8s:ClusterNetworkPolicies`;
+    const urnOf = (name: string): string => `urn:pulumi:dev::${PROJECT}::commerce-edge:k8s:ClusterNetworkPolicies$${POLICY}::${name}`;
+
+    it("are namespace/policy, each aliased to the name it had before, so a live stack renames them instead of re-creating them", () => {
+        const policies = q.ofType(POLICY);
+        assert.ok(policies.length >= 10);
+        for (const policy of policies) {
+            const namespace = field<string>(policy, "metadata.namespace");
+            const name = field<string>(policy, "metadata.name");
+            assert.equal(policy.name, `${namespace}/${name}`);
+            assert.ok(policy.parent?.endsWith(`${COMPONENT}::edge-dev`));
+            // Besides the type aliases @pulumi/kubernetes adds itself (extensions/v1beta1).
+            assert.deepEqual(policy.aliases.filter((alias) => alias.includes(`$${POLICY}::`)), [urnOf(`edge-dev-${namespace}-${name}`)], policy.name);
+        }
+    });
+
+    it("no longer collide where namespace and policy names joined by \"-\" did, and leave those unaliased (no live stack can have them)", async () => {
+        const workload = { image: "registry.example.com/shop/web:1.0.0" };
+        const ambiguous = await planStack("dev", {
+            configOverrides: {
+                [`${PROJECT}:routes`]: JSON.stringify({
+                    ...devConfigValue("routes"),
+                    additional: [
+                        { protocol: "http", name: "x", namespace: "shop-a", host: "x.dev.commerce.example.com", workload, allowlist: ["203.0.113.0/24"] },
+                        { protocol: "http", name: "a-x", namespace: "shop", host: "ax.dev.commerce.example.com", workload, allowlist: ["203.0.113.0/24"] },
+                    ],
+                }),
+            },
+        });
+        const policies = new PlanQuery(ambiguous.run.resources).ofType(POLICY);
+        const formerAliases = (name: string): string[] | undefined => policies.find((policy) => policy.name === name)?.aliases.filter((alias) => alias.includes(`$${POLICY}::`));
+        assert.deepEqual([formerAliases("shop-a/x"), formerAliases("shop/a-x")], [[], []], "both were edge-dev-shop-a-x");
+        assert.deepEqual(formerAliases("shop/default-deny"), [urnOf("edge-dev-shop-default-deny")]);
+    });
+});

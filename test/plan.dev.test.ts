@@ -331,6 +331,7 @@ describe("dev plan: routes", () => {
     });
 
     it("backs every Ingress with a Service of that port, deployed here or named in config", () => {
+        const namespacesNotCreated = new Set<string>();
         for (const ingress of q.ofType(INGRESS)) {
             const namespace = field<string>(ingress, "metadata.namespace");
             const backend = field<{ service: { name: string; port: { number: number } } } | undefined>(ingress, "spec.defaultBackend")
@@ -341,7 +342,11 @@ describe("dev plan: routes", () => {
             // Its await needs only the Service's Endpoints object and the controller's published status.
             assert.ok(!ingress.dependencies.includes(service.urn), `${ingress.name} does not wait for its Service's rollout`);
             assert.ok(ingress.dependencies.includes(q.kubernetes(DEPLOYMENT, "ingress-controller", "haproxy-ingress").urn), `${ingress.name} waits for the controller`);
+            const ownNamespace = q.ofType("kubernetes:core/v1:Namespace").find((candidate) => field(candidate, "metadata.name") === namespace);
+            if (ownNamespace) assert.ok(ingress.dependencies.includes(ownNamespace.urn), `${ingress.name} waits for its Namespace ${namespace}`);
+            else namespacesNotCreated.add(namespace);
         }
+        assert.deepEqual([...namespacesNotCreated], [], "dev routes only into namespaces the program creates");
     });
 
     it("deploys Cortex with probes and a PDB, and ActiveMQ with a retained volume and secret passwords", () => {
@@ -361,8 +366,9 @@ describe("dev plan: routes", () => {
         assert.equal(field(claim, "metadata.annotations")?.["pulumi.com/skipAwait" as never], "true", "the claim itself is not awaited: it binds with the broker's pod");
         assert.ok(!broker.dependencies.includes(q.kubernetes(SERVICE, "activemq", "activemq").urn), "no wait on a Service whose await needs these very pods");
         const credentials = q.kubernetes("kubernetes:core/v1:Secret", "activemq", "activemq-credentials");
-        assert.equal(field<Record<string, string>>(credentials, "stringData").brokerPassword, SECRET_MARKER);
-        assert.equal(field<Record<string, string>>(credentials, "stringData").adminPassword, SECRET_MARKER);
+        assert.deepEqual(field<Record<string, string>>(credentials, "stringData"), {
+            "users.properties": SECRET_MARKER, "groups.properties": SECRET_MARKER, "credentials.properties": SECRET_MARKER,
+        }, "the files the broker mounts, and no other copy of a password");
         assert.ok(!JSON.stringify(plan.run.resources.map((r) => r.inputs)).includes("offline-placeholder-for-activemq"));
         const openwire = q.kubernetes(INGRESS, "activemq", "activemq-openwire");
         assert.equal(field<Record<string, string>>(openwire, "metadata.annotations")[`${P}tcp-service-port`], "61616");
@@ -389,7 +395,7 @@ describe("dev plan: routes", () => {
 });
 
 describe("dev plan: resource names [rule unique-names]", () => {
-    it("registers under Routes only resources whose names components/routes/names.ts predicts, so validation sees every collision", () => {
+    it("registers under Routes and ClusterNetworkPolicies only resources whose names components/routes/names.ts predicts, so validation sees every collision", () => {
         const file = readStackFile("dev");
         const result = validateStackConfig(rawStackConfig({
             project: PROJECT,
@@ -401,10 +407,11 @@ describe("dev plan: resource names [rule unique-names]", () => {
         assert.ok(result.ok);
         const table = result.routeTable;
         const predicted = [
-            ...sharedResources(table.http.filter((route) => route.workload).map((route) => route.namespace)),
+            ...sharedResources(table),
             ...[...table.http, ...table.tcp].flatMap(routeResources),
         ];
-        const registered = plan.run.resources.filter((resource) => resource.parent?.endsWith("commerce-edge:k8s:Routes::edge-dev"));
+        const registered = plan.run.resources.filter((resource) => resource.parent?.endsWith("commerce-edge:k8s:Routes::edge-dev")
+            || resource.parent?.endsWith("commerce-edge:k8s:ClusterNetworkPolicies::edge-dev"));
         assert.ok(registered.length >= 10);
         for (const resource of registered) {
             const match = predicted.find((candidate) => candidate.type === resource.type && candidate.resourceName === resource.name);
@@ -412,5 +419,7 @@ describe("dev plan: resource names [rule unique-names]", () => {
             const metadata = field<{ name: string; namespace?: string }>(resource, "metadata");
             assert.deepEqual({ name: metadata.name, namespace: metadata.namespace }, { name: match.object.name, namespace: match.object.namespace });
         }
+        const policies = (resources: readonly { type: string }[]): number => resources.filter((resource) => resource.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy").length;
+        assert.equal(policies(registered), policies(predicted), "every NetworkPolicy names.ts predicts is created");
     });
 });

@@ -58,6 +58,15 @@ for (const stack of ["dev", "production"]) {
             }
         });
 
+        it("creates each namespace's default-deny after that namespace's other policies, so it is never enforced alone", () => {
+            for (const deny of q().ofType(POLICY).filter((resource) => field(resource, "metadata.name") === "default-deny")) {
+                const others = q().ofType(POLICY).filter((resource) => namespaceOf(resource) === namespaceOf(deny) && resource !== deny);
+                assert.ok(others.length >= 2, `${namespaceOf(deny)}: allow-dns and a workload's policy`);
+                assert.deepEqual(others.filter((other) => !deny.dependencies.includes(other.urn)).map((other) => other.name), [], namespaceOf(deny));
+                assert.deepEqual(others.filter((other) => other.dependencies.includes(deny.urn)).map((other) => other.name), [], "no allow policy waits for it");
+            }
+        });
+
         it("gives every workload a policy that selects its pods and admits the controller's pods on its container ports", () => {
             const controller = q().kubernetes("kubernetes:apps/v1:Deployment", "ingress-controller", "haproxy-ingress");
             const controllerPods = field<Record<string, string>>(controller, "spec.template.metadata.labels");
@@ -131,6 +140,12 @@ for (const stack of ["dev", "production"]) {
                 },
             ]);
             assert.ok(field<Container & { args: string[] }[]>(controller, "spec.template.spec.containers")[0]!.args.includes("--profiling=false"));
+        });
+
+        it("has the NLB hand the controller the client's own address, which the traffic ports' ipBlock is written for", () => {
+            const targetGroups = q().ofType("aws:lb/targetGroup:TargetGroup");
+            assert.equal(targetGroups.length, field<PolicySpec>(q().kubernetes(POLICY, "ingress-controller", "haproxy-ingress"), "spec").ingress![0]!.ports.length, "one per traffic port");
+            for (const group of targetGroups) assert.deepEqual([field(group, "targetType"), field(group, "preserveClientIp")], ["instance", "true"], group.name);
         });
 
         it("admits only the controller's pods to the WAF agent, on 12345, and lets the agent call nothing", () => {

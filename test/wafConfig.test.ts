@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import {
     crsSetupVersion,
+    crsVersionOfImage,
     DEFAULT_ALLOWED_METHODS,
     IMAGE_CRS_RULES_DIR,
     routePathPattern,
@@ -129,6 +130,17 @@ describe("WAF config keys", () => {
         const mirrored = structuredClone(validValues()) as Record<string, any>;
         mirrored.ingress = { wafImage: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/quay/jcmoraisjr/modsecurity-spoa:v0.14" };
         assert.ok(validateStackConfig(raw(mirrored)).ok, "a mirror of a known tag needs no crsVersion");
+    });
+
+    it("read the tag of a digest-pinned image, and no tag from a digest or a registry port", () => {
+        const digest = `@sha256:${"a".repeat(64)}`;
+        assert.equal(crsVersionOfImage(`quay.io/jcmoraisjr/modsecurity-spoa:v0.14${digest}`), "4.16.0");
+        assert.equal(crsVersionOfImage(`quay.io/jcmoraisjr/modsecurity-spoa${digest}`), undefined);
+        assert.equal(crsVersionOfImage("registry.example.com:5000/modsecurity-spoa"), undefined);
+        assert.equal(crsVersionOfImage("registry.example.com:5000/modsecurity-spoa:v0.13"), "4.3.0");
+        const pinned = structuredClone(validValues()) as Record<string, any>;
+        pinned.ingress = { wafImage: `quay.io/jcmoraisjr/modsecurity-spoa:v0.14${digest}` };
+        assert.ok(validateStackConfig(raw(pinned)).ok, "a digest-pinned known tag needs no crsVersion");
     });
 
     it("refuse exclusions on a route whose WAF is off", () => {

@@ -138,6 +138,10 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
                 protocol: "TCP",
                 port: listener.targetPort,
                 proxyProtocolV2: true,
+                // The controller's NetworkPolicy admits the traffic ports from outside the VPC only: targets must see the
+                // client's address. AWS's default for instance targets, set so that it cannot drift (ELB docs, "Edit target
+                // group attributes for your Network Load Balancer", Client IP preservation; preserve_client_ip.enabled).
+                preserveClientIp: "true",
                 // A node leaving the auto-scaling group: flows reset once the delay has run out, so clients reconnect
                 // at once instead of waiting on a terminated instance.
                 deregistrationDelay: DRAIN_TIMINGS.deregistrationDelaySeconds,

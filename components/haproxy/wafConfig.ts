@@ -27,10 +27,16 @@ export const AGENT_RELEASES: Readonly<Record<string, { readonly modsecurity: str
     "v0.14": { modsecurity: "2.9.11", crs: "4.16.0" },
 };
 
-/** The CRS release the agent image ships, from its tag; undefined for a tag not in AGENT_RELEASES. */
+/**
+ * The CRS release the agent image ships, from its tag; undefined for a tag not in AGENT_RELEASES or no tag. The tag is
+ * what follows ":" in the last path component, before any "@digest" (distribution/reference grammar), so neither a
+ * registry port nor a digest is taken for it.
+ */
 export function crsVersionOfImage(image: string): string | undefined {
-    const tag = image.slice(image.lastIndexOf(":") + 1);
-    return AGENT_RELEASES[tag]?.crs;
+    const withoutDigest = image.split("@")[0]!;
+    const lastComponent = withoutDigest.slice(withoutDigest.lastIndexOf("/") + 1);
+    const colon = lastComponent.indexOf(":");
+    return colon < 0 ? undefined : AGENT_RELEASES[lastComponent.slice(colon + 1)]?.crs;
 }
 
 /** CRS 3.3.x and 4.x: the two lines whose setup variables this renderer knows. */

@@ -40,8 +40,10 @@ export function parseAllowlist(value: string): string[] {
 
 export type HttpAnnotationInput = Pick<HttpRoute, "waf" | "balanceAlgorithm" | "tls" | "rewriteTarget" | "canary" | "timeouts">;
 
-/** `allowlist` is the rendered value (routeAllowlist); the other values are known from the route table. */
-/** Plain strings in, plain strings out; an unknown allowlist (NAT addresses in a preview) stays that one value. */
+/**
+ * `allowlist` is the rendered value (routeAllowlist); the other values are known from the route table, so an unknown
+ * allowlist (NAT addresses in a preview) stays the one unknown value.
+ */
 export function httpRouteAnnotations<Allowlist extends pulumi.Input<string>>(route: HttpAnnotationInput, allowlist: Allowlist): Record<string, Allowlist | string> {
     const annotations: Record<string, Allowlist | string> = {
         [annotation(IngressKey.allowlistSourceRange)]: allowlist,

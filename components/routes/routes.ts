@@ -11,8 +11,9 @@ import {
     ACTIVEMQ_CLAIM_NAME,
     ACTIVEMQ_STORAGE_CLASS,
     activemqBrokerXml,
+    ACTIVEMQ_CREDENTIAL_FILES,
     activemqClaimSpec,
-    activemqRealmFiles,
+    activemqCredentialFiles,
     activemqServiceSpec,
     activemqStatefulSetSpec,
     appLabels,
@@ -115,19 +116,16 @@ export class Routes extends pulumi.ComponentResource {
         const activemqNamespace = namespaceFor(ACTIVEMQ.namespace);
         const inActivemq = { ...options, dependsOn: [activemqNamespace] };
         const activemqLabels = { ...MANAGED, ...appLabels(ACTIVEMQ.serviceName) };
-        const realm = pulumi.secret(pulumi.all([args.activemq.adminPassword, args.activemq.brokerPassword]).apply(([adminPassword, brokerPassword]) =>
-            activemqRealmFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } })));
+        const files = pulumi.secret(pulumi.all([args.activemq.adminPassword, args.activemq.brokerPassword]).apply(([adminPassword, brokerPassword]) =>
+            activemqCredentialFiles({ admin: { name: "admin", password: adminPassword }, broker: { name: "broker", password: brokerPassword } })));
+        // Only the files the broker mounts: no further plaintext copy of a password in the cluster. A key dropped here
+        // leaves a live Secret: the provider applies stringData as data (pulumi-kubernetes clients/unstructured.go,
+        // normalizeSecret), and Server-Side Apply removes the fields only this manager set (unlike stringData itself,
+        // kubernetes/kubernetes#108008).
         const credentials = new k8s.core.v1.Secret(ACTIVEMQ_RESOURCE_NAMES.credentials, {
             metadata: { name: ACTIVEMQ_CREDENTIALS_SECRET, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             type: "Opaque",
-            stringData: {
-                adminUser: "admin",
-                adminPassword: pulumi.secret(args.activemq.adminPassword),
-                brokerUser: "broker",
-                brokerPassword: pulumi.secret(args.activemq.brokerPassword),
-                "users.properties": realm.apply((files) => files["users.properties"]),
-                "groups.properties": realm.apply((files) => files["groups.properties"]),
-            },
+            stringData: Object.fromEntries(ACTIVEMQ_CREDENTIAL_FILES.map((file) => [file, files.apply((contents) => contents[file])])),
         }, inActivemq);
         const brokerConfig = new k8s.core.v1.ConfigMap(ACTIVEMQ_RESOURCE_NAMES.config, {
             metadata: { name: ACTIVEMQ_CONFIG_MAP, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
@@ -162,6 +160,7 @@ export class Routes extends pulumi.ComponentResource {
         // nested Outputs value by value), so policies can check the WAF and other keys before the first up.
         const ingress = (route: HttpRoute | TcpRoute, annotations: (allowlist: pulumi.Input<string>) => Record<string, pulumi.Input<string>>, spec: k8s.types.input.networking.v1.IngressSpec): void => {
             const names = routeResourceNames(route);
+            const namespace = namespaces.get(route.namespace);
             new k8s.networking.v1.Ingress(names.ingress.resourceName, {
                 metadata: {
                     name: names.ingress.objectName,
@@ -172,7 +171,8 @@ export class Routes extends pulumi.ComponentResource {
                 spec,
             // Not on the backend: the Ingress await needs only its Endpoints object to exist and the status the
             // controller publishes (pulumi-kubernetes await/ingress.go), so waiting for the rollout would only delay it.
-            }, { ...options, dependsOn: [...args.controllerReady] });
+            // On its Namespace when the program creates it, which the API server needs first.
+            }, { ...options, dependsOn: [...args.controllerReady, ...(namespace ? [namespace] : [])] });
         };
         for (const route of table.http) ingress(route, (allowlist) => httpRouteAnnotations(route, allowlist), httpIngressSpec(route));
         for (const route of table.tcp) ingress(route, (allowlist) => tcpRouteAnnotations(route, allowlist), tcpIngressSpec(route));

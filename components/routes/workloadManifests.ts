@@ -110,35 +110,89 @@ export interface ActiveMqUsers {
     readonly broker: { readonly name: string; readonly password: string };
 }
 
+/** The files of conf/ that hold credentials, all from the broker's Secret. */
+export interface ActiveMqCredentialFiles {
+    readonly "users.properties": string;
+    readonly "groups.properties": string;
+    readonly "credentials.properties": string;
+}
+
+/** Keys of the broker's Secret, each mounted as the conf/ file of that name. */
+export const ACTIVEMQ_CREDENTIAL_FILES = ["users.properties", "groups.properties", "credentials.properties"] as const satisfies readonly (keyof ActiveMqCredentialFiles)[];
+
 /**
  * The JAAS realm the image's login.config names "activemq" (PropertiesLoginModule over users.properties and
  * groups.properties in conf/): the web console admits the groups "admins" and "users" (conf/jetty.xml), the broker
  * anyone it authenticates. The broker's client user is in neither console group.
+ *
+ * credentials.properties is what the console's own JMS connection logs in with: webapps/admin/WEB-INF/
+ * webconsole-embedded.xml connects to vm://localhost as ${activemq.username}/${activemq.password}, which a Spring
+ * PropertyPlaceholderConfigurer reads from ${activemq.conf}/credentials.properties (the image's file says
+ * system/manager, a user this realm does not have). It is the broker's client user. Spring reads the file with
+ * Properties.load, so the same escaping holds; it also expands "${…}" inside a value, which validation refuses in
+ * that password.
  */
-export function activemqRealmFiles(users: ActiveMqUsers): { "users.properties": string; "groups.properties": string } {
+export function activemqCredentialFiles(users: ActiveMqUsers): ActiveMqCredentialFiles {
     return {
         "users.properties": `${propertiesEntry(users.admin.name, users.admin.password)}\n${propertiesEntry(users.broker.name, users.broker.password)}\n`,
         "groups.properties": `${propertiesEntry("admins", users.admin.name)}\n${propertiesEntry("clients", users.broker.name)}\n`,
+        "credentials.properties": `${propertiesEntry("activemq.username", users.broker.name)}\n${propertiesEntry("activemq.password", users.broker.password)}\n`,
     };
 }
 
 /**
- * The broker's own activemq.xml, mounted over the image's: KahaDB on the volume, OpenWire only (the one protocol routed),
- * JMX without a remote connector, and authentication through the "activemq" JAAS realm, so that no credential passes
- * through the image entrypoint's unescaped sed (assembly/src/docker/entrypoint.sh runs it only when
- * ACTIVEMQ_CONNECTION_USER or ACTIVEMQ_WEB_USER is set; neither is). jetty.xml, the web console, stays the image's.
+ * What the broker may use of the heap and of its volume before producer flow control holds producers back (ActiveMQ
+ * "Producer Flow Control"). Without <systemUsage> BrokerService.getSystemUsage() sets a fixed 1 GB memory limit, and
+ * the image runs the JVM with -Xmx1G (ACTIVEMQ_OPTS_MEMORY, assembly/src/docker/Dockerfile), so flow control would
+ * never start before an OutOfMemoryError; 70 % of the heap is what the image's activemq.xml sets.
+ *
+ * KahaDB (the store) and the temporary store (data/localhost/tmp_storage) share the one volume: 80 % and 10 % of its
+ * file system (PercentLimitUsage, measured by the broker), so that together they stop short of a full disk. The other
+ * 10 % hold ext4's own metadata (the EBS CSI driver formats through kubernetes/mount-utils, mkfs.ext4 -m0: no blocks
+ * reserved for root; journal and inode tables take about 2 %) and the broker's logs (1 MB rolling files,
+ * conf/log4j2.properties). The percentages follow `storageGiB`: every minute the broker measures the file system again
+ * and raises the limits once they can grow by 64 MiB (schedulePeriodForDiskUsageCheck, diskUsageCheckRegrowThreshold:
+ * BrokerService.checkUsageLimit), so an expanded volume is used without a restart.
+ */
+export const ACTIVEMQ_USAGE = {
+    memoryPercentOfJvmHeap: 70,
+    storePercentOfVolume: 80,
+    tempPercentOfVolume: 10,
+    diskCheckPeriodMs: 60_000,
+    regrowThreshold: "64 mb",
+} as const;
+
+/** Messages kept for a slow topic consumer before the oldest are discarded: the image's activemq.xml. */
+export const ACTIVEMQ_TOPIC_PENDING_MESSAGE_LIMIT = 1000;
+
+/**
+ * The broker's own activemq.xml, mounted over the image's: the image's destination policy and usage limits, KahaDB on
+ * the volume, OpenWire only (the one protocol routed), JMX without a remote connector, and authentication through the
+ * "activemq" JAAS realm, so that no credential passes through the image entrypoint's unescaped sed
+ * (assembly/src/docker/entrypoint.sh runs it only when ACTIVEMQ_CONNECTION_USER or ACTIVEMQ_WEB_USER is set; neither
+ * is). jetty.xml, the web console, stays the image's.
  */
 export function activemqBrokerXml(): string {
+    const usage = ACTIVEMQ_USAGE;
     return [
         `<beans xmlns="http://www.springframework.org/schema/beans" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`,
         `  xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd`,
         `  http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">`,
         `  <!-- \${activemq.data}, \${activemq.conf}: system properties the start script sets -->`,
         `  <bean class="org.springframework.beans.factory.config.PropertyPlaceholderConfigurer"/>`,
-        `  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="localhost" dataDirectory="\${activemq.data}">`,
+        `  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="localhost" dataDirectory="\${activemq.data}"`,
+        `      schedulePeriodForDiskUsageCheck="${usage.diskCheckPeriodMs}" diskUsageCheckRegrowThreshold="${usage.regrowThreshold}">`,
+        `    <destinationPolicy><policyMap><policyEntries>`,
+        `      <policyEntry topic=">"><pendingMessageLimitStrategy><constantPendingMessageLimitStrategy limit="${ACTIVEMQ_TOPIC_PENDING_MESSAGE_LIMIT}"/></pendingMessageLimitStrategy></policyEntry>`,
+        `    </policyEntries></policyMap></destinationPolicy>`,
         `    <managementContext><managementContext createConnector="false"/></managementContext>`,
         `    <persistenceAdapter><kahaDB directory="\${activemq.data}/kahadb"/></persistenceAdapter>`,
         `    <plugins><jaasAuthenticationPlugin configuration="activemq"/></plugins>`,
+        `    <systemUsage><systemUsage>`,
+        `      <memoryUsage><memoryUsage percentOfJvmHeap="${usage.memoryPercentOfJvmHeap}"/></memoryUsage>`,
+        `      <storeUsage><storeUsage percentLimit="${usage.storePercentOfVolume}"/></storeUsage>`,
+        `      <tempUsage><tempUsage percentLimit="${usage.tempPercentOfVolume}"/></tempUsage>`,
+        `    </systemUsage></systemUsage>`,
         `    <transportConnectors>`,
         `      <transportConnector name="openwire" uri="tcp://0.0.0.0:${ACTIVEMQ.openwirePort}?maximumConnections=1000&amp;wireFormat.maxFrameSize=104857600"/>`,
         `    </transportConnectors>`,
@@ -158,8 +212,11 @@ export interface ActiveMqInput {
     readonly configChecksum: string;
     /**
      * Rolls the broker when its credentials change: the Secret's resourceVersion, which the API server changes on every
-     * write. Not a hash of the passwords: pod annotations are readable by anyone who may list pods, and an unsalted hash
-     * of a password invites a dictionary attack.
+     * write. Not a hash of the passwords: pod annotations are readable by anyone who may list pods, and a hash of a
+     * password invites a dictionary attack, salted or not when the salt sits beside it. Only a key that pod readers
+     * cannot see, random and kept from one `up` to the next, would prevent that, and keeping one needs a resource with
+     * state of its own (the random provider's plugin, or a dynamic provider). The price of resourceVersion: another
+     * write to the Secret (a label added by hand, once Pulumi has refreshed it) restarts the broker once.
      */
     readonly credentialsVersion: pulumi.Input<string>;
 }
@@ -175,7 +232,9 @@ export function activemqClaimSpec(storageGiB: number): k8s.types.input.core.v1.P
 
 /**
  * One ActiveMQ Classic broker with KahaDB on a gp3 volume that survives the pod (Retain). It runs as UID 1000 with no
- * capability, its configuration and JAAS realm mounted file by file into conf/ (the rest of conf/ stays the image's).
+ * capability, its configuration and credential files mounted file by file into conf/ (the rest of conf/ stays the image's).
+ * The console listens on all addresses: the image's ACTIVEMQ_OPTS sets -Djetty.host=0.0.0.0 (Dockerfile), which the
+ * jettyPort bean of conf/jetty.xml keeps (WebConsolePort.start prefers the system property to its 127.0.0.1).
  */
 export function activemqStatefulSetSpec(input: ActiveMqInput): k8s.types.input.apps.v1.StatefulSetSpec {
     const labels = appLabels(ACTIVEMQ.serviceName);
@@ -207,8 +266,6 @@ export function activemqStatefulSetSpec(input: ActiveMqInput): k8s.types.input.a
                     name: "activemq",
                     image: input.image,
                     imagePullPolicy: "IfNotPresent",
-                    // ActiveMQ 6 binds the Jetty console to 127.0.0.1 unless jetty.host says otherwise.
-                    env: [{ name: "JDK_JAVA_OPTIONS", value: "-Djetty.host=0.0.0.0" }],
                     ports: [
                         { name: "openwire", containerPort: ACTIVEMQ.openwirePort, protocol: "TCP" },
                         { name: "console", containerPort: ACTIVEMQ.consolePort, protocol: "TCP" },
@@ -222,8 +279,7 @@ export function activemqStatefulSetSpec(input: ActiveMqInput): k8s.types.input.a
                         // java.io.tmpdir of the start script (ACTIVEMQ_TMP): Jetty unpacks the console here.
                         { name: "tmp", mountPath: `${ACTIVEMQ_HOME}/tmp` },
                         conf("activemq.xml", "config"),
-                        conf("users.properties", "realm"),
-                        conf("groups.properties", "realm"),
+                        ...ACTIVEMQ_CREDENTIAL_FILES.map((file) => conf(file, "credentials")),
                     ],
                 }],
                 volumes: [
@@ -231,11 +287,11 @@ export function activemqStatefulSetSpec(input: ActiveMqInput): k8s.types.input.a
                     { name: "tmp", emptyDir: { sizeLimit: "1Gi" } },
                     { name: "config", configMap: { name: input.configMapName, items: [{ key: "activemq.xml", path: "activemq.xml" }] } },
                     {
-                        name: "realm",
+                        name: "credentials",
                         secret: {
                             secretName: input.credentialsSecretName,
                             defaultMode: 0o440,
-                            items: [{ key: "users.properties", path: "users.properties" }, { key: "groups.properties", path: "groups.properties" }],
+                            items: ACTIVEMQ_CREDENTIAL_FILES.map((file) => ({ key: file, path: file })),
                         },
                     },
                 ],

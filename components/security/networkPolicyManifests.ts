@@ -4,6 +4,7 @@ import { ACTIVEMQ, CONTROLLER_PORTS, type PublicPort, type RouteTable } from "..
 import type { EgressRuleConfig } from "../../config/schema";
 import { CONTROLLER_LABELS, CONTROLLER_NAMESPACE } from "../haproxy/controllerManifests";
 import { WAF_LABELS, WAF_PORT } from "../haproxy/wafManifests";
+import { deployedServices } from "../routes/names";
 import { appLabels } from "../routes/workloadManifests";
 
 /**
@@ -92,12 +93,18 @@ export interface BackendPeer {
 /**
  * Every backend of the route table, merged per namespace and pods. haproxy-ingress sends to the
  * endpoints (pod IP and target port), so the ports are the pods', not the Services'.
+ *
+ * A Service the program deploys (whichever route names it) is reached by its pods' labels. Any other is reached as
+ * every pod of its namespace, as the program does not know its selector; so its routes are merged per namespace:
+ * a rule per Service would admit the same pods on the same ports. Validation keeps those namespaces out of the
+ * ones the program creates (programNamespaceBackendProblems).
  */
 export function controllerBackends(table: RouteTable): BackendPeer[] {
+    const deployed = new Set(deployedServices(table).map((service) => `${service.namespace}/${service.name}`));
     const backends = new Map<string, { namespace: string; podLabels?: Record<string, string>; ports: Set<number> }>();
     for (const route of [...table.http, ...table.tcp]) {
         const { backend } = route;
-        const programOwned = ("workload" in route && route.workload !== undefined) || (backend.namespace === ACTIVEMQ.namespace && backend.name === ACTIVEMQ.serviceName);
+        const programOwned = deployed.has(`${backend.namespace}/${backend.name}`);
         const podLabels = programOwned ? appLabels(backend.name) : undefined;
         const key = `${backend.namespace}/${programOwned ? backend.name : "*"}`;
         const entry = backends.get(key) ?? { namespace: backend.namespace, ...(podLabels ? { podLabels } : {}), ports: new Set<number>() };

@@ -13,16 +13,14 @@ const DEFAULTS: Config = { allowWorldOpen: false };
 
 /**
  * haproxy-ingress accepts bare addresses as single hosts and `!` exceptions (v0.12+); a CIDR with host bits set
- * is masked silently, which hides what was meant, so it is reported.
+ * is masked silently, which hides what was meant, so it is reported (with the block as haproxy-ingress reads it).
  */
-function entryProblem(entry: string): string | undefined {
-    const block = entry.startsWith("!") ? entry.slice(1) : entry;
-    if (block.includes("/")) {
-        const parsed = parseCidr(block);
-        if (!parsed.ok) return parsed.problem;
-    }
+function parseEntry(entry: string): { readonly block?: AddressBlock; readonly problem?: string } {
+    const body = entry.startsWith("!") ? entry.slice(1) : entry;
+    const strict = body.includes("/") ? parseCidr(body) : undefined;
     const parsed = parseAllowlistEntry(entry);
-    return parsed.ok ? undefined : parsed.problem;
+    const problem = strict && !strict.ok ? strict.problem : parsed.ok ? undefined : parsed.problem;
+    return { ...(parsed.ok ? { block: parsed.block } : {}), ...(problem !== undefined ? { problem } : {}) };
 }
 
 /** Why the admitted set is world-open: one entry alone, the entries together, or only exceptions. */
@@ -64,10 +62,9 @@ export const ingressSourceAllowlist: ResourceValidationPolicy = {
         }
         const blocks: AddressBlock[] = [];
         for (const entry of entries) {
-            const problem = entryProblem(entry);
+            const { block, problem } = parseEntry(entry);
             if (problem !== undefined) reportViolation(`Ingress ${ingress.ref}: ${allowlist.annotation} entry ${problem}`);
-            const parsed = parseAllowlistEntry(entry);
-            if (parsed.ok) blocks.push(parsed.block);
+            if (block) blocks.push(block);
         }
         const open = config.allowWorldOpen ? undefined : worldOpenReason(blocks);
         if (open !== undefined) {
