@@ -120,6 +120,8 @@ export function normalise(value: unknown, path: string, secretPaths: string[]): 
 interface AliasSpec {
     getName(): string;
     getType(): string;
+    getStack(): string;
+    getProject(): string;
     getParenturn(): string;
     getNoparent(): boolean;
 }
@@ -181,14 +183,15 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/** An alias as the engine resolves it: a URN given as is, or one built from a spec and the resource's own type, name and parent. */
+/**
+ * An alias as the engine resolves it (step_generator.go collapseAliasToUrn): a URN given as is, or one built from a spec,
+ * the resource's own type, name and parent filling what the spec leaves empty.
+ */
 function aliasUrn(alias: { getUrn(): string; getSpec(): AliasSpec | undefined }, request: RegisterRequest, stack: string, project: string): string {
     const spec = alias.getSpec();
     if (!spec) return alias.getUrn();
-    const type = spec.getType() || request.getType();
     const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
-    const parentTypes = parent ? `${parent.split("::")[2] ?? ""}$` : "";
-    return `urn:pulumi:${stack}::${project}::${parentTypes}${type}::${spec.getName() || request.getName()}`;
+    return engineUrn(spec.getStack() || stack, spec.getProject() || project, parent, spec.getType() || request.getType(), spec.getName() || request.getName());
 }
 
 async function settle(pending: () => number): Promise<void> {
