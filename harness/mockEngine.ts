@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceResult } from "@pulumi/pulumi/runtime";
+import { isDeepStrictEqual } from "node:util";
 import { fakeInvokeResult, fakeResourceState } from "./fakes";
 
 /**
@@ -158,6 +159,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getProvider(): string;
     getDependenciesList(): string[];
+    getTransformsList(): unknown[];
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): Struct | undefined;
 }
@@ -192,6 +194,20 @@ function aliasUrn(alias: { getUrn(): string; getSpec(): AliasSpec | undefined },
     if (!spec) return alias.getUrn();
     const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
     return engineUrn(spec.getStack() || stack, spec.getProject() || project, parent, spec.getType() || request.getType(), spec.getName() || request.getName());
+}
+
+/**
+ * What a stack transform returned that this engine would not apply: the real engine replaces the resource's inputs and
+ * options with the transform's (source_eval.go), this one only reads `protect`.
+ */
+function unappliedByTransform(given: pulumi.ResourceTransformArgs, result: pulumi.ResourceTransformResult): string[] {
+    const options = Object.entries(result.opts ?? {})
+        .filter(([key, value]) => key !== "protect" && value !== undefined && !isDeepStrictEqual(value, (given.opts as Record<string, unknown>)[key]))
+        .map(([key]) => key);
+    return [
+        ...(isDeepStrictEqual(result.props, given.props) ? [] : ["changed inputs"]),
+        ...(options.length > 0 ? [`the option${options.length > 1 ? "s" : ""} ${options.join(", ")}`] : []),
+    ];
 }
 
 async function settle(pending: () => number): Promise<void> {
@@ -261,10 +277,20 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         inFlight++;
         const secretPaths: string[] = [];
         const inputs = normalise(request.getObject()?.toJavaScript() ?? {}, "", secretPaths);
+        const described = `${request.getType()} "${request.getName()}"`;
+        if (request.getTransformsList().length > 0) {
+            failures.push(new Error(`${described} has resource transforms (the transforms option), which the offline plan's mock engine does not run: pulumi up would, so the plan would differ from it`));
+        }
         const transformed = transforms.reduce<Promise<pulumi.ResourceOptions>>(
             async (opts, transform) => {
                 const args = { type: request.getType(), name: request.getName(), custom: request.getCustom(), props: inputs.raw as pulumi.Inputs, opts: await opts };
-                return (await transform(args))?.opts ?? args.opts;
+                const result = await transform(args);
+                if (!result) return args.opts;
+                const unapplied = unappliedByTransform(args, result);
+                if (unapplied.length > 0) {
+                    throw new Error(`a stack transform returned ${unapplied.join(" and ")} for ${described}; the offline plan's mock engine applies only \`protect\` from a transform, pulumi up applies all of it, so the plan would differ from it`);
+                }
+                return result.opts;
             },
             Promise.resolve({ protect: request.getProtect() ?? false }),
         );

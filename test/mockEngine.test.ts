@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { runUnderMocks, type ProgramRun } from "../harness/mockEngine";
+import { ProgramFailure, runUnderMocks, type ProgramRun } from "../harness/mockEngine";
 
 /** The mock engine itself, on small programs of its own (the project's program is planned everywhere else). */
 
@@ -41,5 +41,40 @@ describe("the mock engine's aliases", () => {
             `urn:pulumi:${STACK}::${PROJECT}::test:index:Outer$test:index:Inner$${THING}::former`,
             `urn:pulumi:other::q::${THING}::elsewhere`,
         ]);
+    });
+});
+
+describe("the mock engine's transforms", () => {
+    const withTransform = (transform: pulumi.ResourceTransform) => () => {
+        pulumi.runtime.registerResourceTransform(transform);
+        new Thing("thing", { size: 1 });
+    };
+    const failsWith = async (program: () => unknown, message: RegExp): Promise<void> => {
+        await assert.rejects(run(program), (error: unknown) => {
+            assert.ok(error instanceof ProgramFailure, String(error));
+            assert.match(error.message, message);
+            return true;
+        });
+    };
+
+    it("records the protect a stack transform sets", async () => {
+        const result = await run(withTransform((args) => ({ props: args.props, opts: { ...args.opts, protect: true } })));
+        assert.equal(recorded(result, "thing").protect, true);
+    });
+
+    it("fails the run when a stack transform changes the inputs, which it would not apply", async () => {
+        await failsWith(withTransform((args) => ({ props: { ...args.props, size: 2 }, opts: args.opts })),
+            /^a stack transform returned changed inputs for test:index:Thing "thing"; the offline plan's mock engine applies only `protect`/);
+    });
+
+    it("fails the run when a stack transform sets options other than protect", async () => {
+        await failsWith(withTransform((args) => ({ props: args.props, opts: { ...args.opts, protect: true, ignoreChanges: ["size"], retainOnDelete: true } })),
+            /^a stack transform returned the options ignoreChanges, retainOnDelete for test:index:Thing "thing"/);
+    });
+
+    it("fails the run when a resource has resource transforms, which it does not run", async () => {
+        await failsWith(() => {
+            new Thing("thing", { size: 1 }, { transforms: [(args) => ({ props: args.props, opts: args.opts })] });
+        }, /^test:index:Thing "thing" has resource transforms \(the transforms option\), which the offline plan's mock engine does not run/);
     });
 });
