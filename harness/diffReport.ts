@@ -34,14 +34,17 @@ function changeLine(change: PropertyChange): string {
     return `  - \`${change.path}\`: ${value(change.old)} → ${value(change.new)}`;
 }
 
+/** ` (was \`…\`)` for a resource that continues another through an alias. */
+const former = (change: ResourceChange): string => (change.formerLabel ? ` (was \`${change.formerLabel}\`)` : "");
+
 function heading(change: ResourceChange): string {
     const forced = change.forcedBy.length > 0 ? ` — forced by ${[...new Set(change.forcedBy.map((reason) => `\`${reason.path}\``))].join(", ")}` : "";
     const deleteFirst = change.deleteFirst ? " (deleted before its replacement is created)" : "";
-    return `- **${change.action}** \`${change.label}\`${forced}${deleteFirst}`;
+    return `- **${change.action}** \`${change.label}\`${former(change)}${forced}${deleteFirst}`;
 }
 
 function dangerousLine(change: ResourceChange): string[] {
-    const lines = [`- **${change.failures.length > 0 ? `${change.action} that fails` : change.action}** \`${change.label}\` (${change.group})`];
+    const lines = [`- **${change.failures.length > 0 ? `${change.action} that fails` : change.action}** \`${change.label}\`${former(change)} (${change.group})`];
     for (const reason of change.forcedBy) lines.push(`  - \`${reason.path}\` forces the replacement: ${reason.because} (${reason.source})`);
     for (const reason of change.failures) lines.push(`  - \`${reason.path}\`: ${reason.because} (${reason.source})`);
     if (change.deleteFirst) lines.push("  - deleted before its replacement is created (a named object): absent in between");

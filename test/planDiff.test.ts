@@ -130,6 +130,37 @@ describe("plan diff on hand-made resources", () => {
         assert.deepEqual(dangerousChanges(updated), []);
     });
 
+    it("continues an old resource through an alias: unchanged when its inputs are, replaced when they force it, never deleted and created", () => {
+        const attachment = (urn: string, policyArn: string, extra: Partial<RecordedResource> = {}): RecordedResource =>
+            resource(urn, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "edge-dev-node", policyArn }, extra);
+        const former = "urn:pulumi:dev::p::aws:iam/rolePolicyAttachment:RolePolicyAttachment::node-0";
+        const renamed = "urn:pulumi:dev::p::aws:iam/rolePolicyAttachment:RolePolicyAttachment::node-AmazonEKSWorkerNodePolicy";
+        const base = [attachment(former, "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy")];
+        const moved = diffPlans(base, [attachment(renamed, "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", { aliases: [former] })]);
+        assert.deepEqual([moved.counts, moved.changes], [{ create: 0, update: 0, replace: 0, delete: 0, unchanged: 1 }, []]);
+        const changed = diffPlans(base, [attachment(renamed, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", { aliases: ["urn:pulumi:dev::p::aws:iam/rolePolicyAttachment:RolePolicyAttachment::elsewhere", former] })]);
+        assert.deepEqual(changed.changes.map((change) => [change.action, change.urn, change.formerLabel, change.forcedBy.map((reason) => reason.path)]), [["replace", renamed, `RolePolicyAttachment ${former}`, ["policyArn"]]]);
+        assert.match(diffMarkdown({ stack: "dev", diff: changed, baseLabel: "base", headLabel: "head", notes: [], topologyChanged: false }),
+            /- \*\*replace\*\* `RolePolicyAttachment urn:pulumi:dev::p::aws:iam\/rolePolicyAttachment:RolePolicyAttachment::node-AmazonEKSWorkerNodePolicy` \(was `RolePolicyAttachment urn:pulumi:dev::p::aws:iam\/rolePolicyAttachment:RolePolicyAttachment::node-0`\) — forced by `policyArn`/);
+    });
+
+    it("moves the children of a component renamed with an alias along with it, as the engine's inherited aliases do", () => {
+        const component = (name: string, extra: Partial<RecordedResource> = {}): RecordedResource => ({ ...resource(`urn:pulumi:dev::p::commerce-edge:aws:Network::${name}`, "commerce-edge:aws:Network", {}, extra), name, custom: false });
+        const eip = (parent: string, name: string): RecordedResource => ({ ...resource(`urn:pulumi:dev::p::commerce-edge:aws:Network$aws:ec2/eip:Eip::${name}`, "aws:ec2/eip:Eip", { domain: "vpc" }, { parent }), name });
+        const oldNetwork = component("edge");
+        const newNetwork = component("edge-dev", { aliases: [oldNetwork.urn] });
+        const diff = diffPlans([oldNetwork, eip(oldNetwork.urn, "edge-nat-0")], [newNetwork, eip(newNetwork.urn, "edge-dev-nat-0")]);
+        assert.deepEqual([diff.counts, diff.changes], [{ create: 0, update: 0, replace: 0, delete: 0, unchanged: 1 }, []], "the address is kept: edge-dev-nat-0 under edge-dev was edge-nat-0 under edge");
+    });
+
+    it("reports an alias that claims a resource another one continues as failing, as the engine refuses it", () => {
+        const eip = (urn: string, extra: Partial<RecordedResource> = {}): RecordedResource => resource(urn, "aws:ec2/eip:Eip", { domain: "vpc" }, extra);
+        const diff = diffPlans([eip("urn:pulumi:dev::p::aws:ec2/eip:Eip::a")], [eip("urn:pulumi:dev::p::aws:ec2/eip:Eip::a"), eip("urn:pulumi:dev::p::aws:ec2/eip:Eip::b", { aliases: ["urn:pulumi:dev::p::aws:ec2/eip:Eip::a"] })]);
+        assert.deepEqual(diff.changes.map((change) => [change.urn, change.action, change.failures.map((reason) => reason.because)]), [
+            ["urn:pulumi:dev::p::aws:ec2/eip:Eip::b", "update", ["its alias urn:pulumi:dev::p::aws:ec2/eip:Eip::a is also claimed by urn:pulumi:dev::p::aws:ec2/eip:Eip::a: the engine refuses the registration"]],
+        ]);
+    });
+
     it("counts creates and deletes, and names types the table does not know", () => {
         const diff = diffPlans(
             [resource("old", "aws:ec2/subnet:Subnet", {}), resource("thing", "aws:new/thing:Thing", { size: 1 })],
@@ -196,6 +227,16 @@ describe("plan diff of the dev stack", () => {
         assert.match(dangerSection, /\*\*replace\*\* `Vpc edge-dev` \(Network edge-dev\)\n {2}- `cidrBlock` forces the replacement/);
         assert.match(dangerSection, /\*\*update that fails\*\* `Cluster edge-dev`/);
         assert.match(markdown, /### Network edge-dev\n\n(- .*\n(  - .*\n)*)*- \*\*replace\*\* `Vpc edge-dev` — forced by `cidrBlock`\n {2}- `cidrBlock`: `"10\.20\.0\.0\/16"` → `"10\.30\.0\.0\/16"`/);
+    });
+
+    it("moves what the program renamed with aliases instead of deleting and creating it", () => {
+        // The live stack before the renames: each aliased resource under the name its first alias gives.
+        const renamed = base.run.resources.filter((resource) => resource.aliases.length > 0);
+        assert.ok(renamed.some((resource) => resource.name === "edge-dev-node-AmazonEKSWorkerNodePolicy"), "the node role's attachments are renamed");
+        const before = base.run.resources.map((resource) => (resource.aliases.length > 0 ? { ...resource, urn: resource.aliases[0]!, name: resource.aliases[0]!.split("::").pop()!, aliases: [] } : resource));
+        const diff = diffPlans(before, base.run.resources);
+        assert.deepEqual(diff.changes.map((change) => `${change.action} ${change.label}`), []);
+        assert.equal(diff.counts.unchanged, base.run.resources.filter((resource) => !resource.type.startsWith("commerce-edge:")).length);
     });
 
     it("reports a changed secret as changed, without its value", async () => {
