@@ -3,8 +3,12 @@ import { dangerousChanges, isUnknown, summaryLine, type PlanDiff, type PropertyC
 
 /**
  * out/<stack>/diff.md. Its first line is the summary line exactly; then `## Dangerous changes`,
- * `## Changes by component` and `## Monthly cost`. pull-request-comment.yml relies on that layout.
+ * `## Changes by component` and `## Monthly cost`. When the base does not plan, nothing is compared: the first
+ * line starts with NOT_COMPARABLE instead, and no section follows. pull-request-comment.yml relies on that layout.
  */
+
+/** How diff.md and `npm run diff` start when the base does not plan. */
+export const NOT_COMPARABLE = "Not comparable:";
 
 export interface DiffReportInput {
     readonly stack: string;
@@ -79,6 +83,35 @@ export function diffMarkdown(input: DiffReportInput): string {
         "## Monthly cost",
         "",
         input.baseCost && input.headCost ? formatCostDelta(input.baseCost, input.headCost) : "No estimate: the stack's region has no prices in harness/cost.ts.",
+        "",
+    ].join("\n");
+}
+
+export interface NotComparableInput {
+    readonly stack: string;
+    readonly baseLabel: string;
+    readonly headLabel: string;
+    /** Why the base does not plan: its error message. */
+    readonly reason: string;
+    readonly notes: readonly string[];
+}
+
+/** The first line of diff.md and of `npm run diff`'s output when the base does not plan. */
+export function notComparableLine(input: Pick<NotComparableInput, "stack" | "baseLabel" | "reason">): string {
+    return `${NOT_COMPARABLE} the base ${input.baseLabel} does not plan \`${input.stack}\` (${input.reason.split("\n")[0]!.replace(/:$/, "")}), so nothing was compared.`;
+}
+
+/** diff.md when the base does not plan: no summary line and no verdict on dangerous changes, which would claim a comparison. */
+export function notComparableMarkdown(input: NotComparableInput): string {
+    return [
+        notComparableLine(input),
+        "",
+        `Stack \`${input.stack}\`: ${input.baseLabel} → ${input.headLabel}. Without a plan of the base, this diff cannot say what an update creates, replaces or deletes: \`pulumi preview\` against the live stack can. summary.md describes the working tree's plan.`,
+        "",
+        "```text",
+        input.reason,
+        "```",
+        ...input.notes.map((note) => `\n> ${note}`),
         "",
     ].join("\n");
 }

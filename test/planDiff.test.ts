@@ -253,8 +253,22 @@ describe("plan diff of the dev stack", () => {
     });
 });
 
+/**
+ * A commit object of HEAD's tree with top-level files replaced (text) or removed (null), for a base that `npm run diff`
+ * can check out. No branch or ref points at it (git gc prunes it).
+ */
+function commitOfHeadWith(files: Readonly<Record<string, string | null>>): string {
+    const identity = { GIT_AUTHOR_NAME: "test", GIT_AUTHOR_EMAIL: "test@example.invalid", GIT_COMMITTER_NAME: "test", GIT_COMMITTER_EMAIL: "test@example.invalid" };
+    const git = (args: readonly string[], input?: string): string =>
+        execFileSync("git", ["-C", PROJECT_ROOT, ...args], { encoding: "utf8", env: { ...process.env, ...identity }, ...(input === undefined ? {} : { input }) }).trim();
+    const entries = git(["ls-tree", "HEAD"]).split("\n").filter((entry) => !Object.hasOwn(files, entry.slice(entry.indexOf("\t") + 1)));
+    for (const [name, text] of Object.entries(files)) if (text !== null) entries.push(`100644 blob ${git(["hash-object", "-w", "--stdin"], text)}\t${name}`);
+    return git(["commit-tree", git(["mktree"], `${entries.join("\n")}\n`), "-p", "HEAD", "-m", "a base for the diff test"]);
+}
+
 describe("npm run diff", () => {
     const diffCli = (...args: string[]): Promise<ScriptResult> => runScript("diff", ...args);
+    const written = (file: string): string => readFileSync(join(PROJECT_ROOT, "out", "dev", file), "utf8");
 
     it("plans HEAD in a temporary worktree and the working tree, and writes diff.md and summary.md", async () => {
         const result = await diffCli("dev");
@@ -268,6 +282,27 @@ describe("npm run diff", () => {
         assert.doesNotMatch(result.stdout, /does not plan/, "the base commit is planned with its own harness");
         const stdout = execFileSync("git", ["-C", PROJECT_ROOT, "worktree", "list"], { encoding: "utf8" });
         assert.doesNotMatch(stdout, /commerce-edge-base-/, "the temporary worktree is removed");
+    });
+
+    it("says the comparison was not made when the base does not plan, instead of diffing against nothing", async () => {
+        const base = commitOfHeadWith({ "Pulumi.dev.yaml": `${readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")}not-a-setting: true\n` });
+        const result = await diffCli("dev", "--base", base);
+        assert.equal(result.code, 0, `the working tree plans: ${result.stderr}`);
+        const line = `Not comparable: the base \`${base}\` (${base.slice(0, 7)}) does not plan \`dev\` (Pulumi.dev.yaml is not a valid stack file; nothing was planned), so nothing was compared.`;
+        assert.equal(result.stdout.split("\n")[0], line);
+        assert.match(result.stdout, /Pulumi\.dev\.yaml:\d+: not-a-setting: is not a stack file setting/);
+        assert.doesNotMatch(result.stdout, /^Resources: /m);
+        const markdown = written("diff.md");
+        assert.equal(markdown.split("\n")[0], line);
+        assert.doesNotMatch(markdown, /^Resources: |^## Dangerous changes|^None: /m, "no count and no all-clear: nothing was compared");
+        assert.ok(!existsSync(join(PROJECT_ROOT, "out", "dev", "topology.md")), "no topology change is claimed");
+    });
+
+    it("diffs a stack the base does not have against an empty one: everything is created", async () => {
+        const result = await diffCli("dev", "--base", commitOfHeadWith({ "Pulumi.dev.yaml": null }));
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /^Resources: [1-9]\d* to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged$/m);
+        assert.match(written("diff.md"), /^> The base commit [0-9a-f]{7} has no Pulumi\.dev\.yaml: the stack is new, and everything in it is created\.$/m);
     });
 
     it("refuses a base that is not a commit, and unknown arguments, with one line and no stack trace", async () => {
