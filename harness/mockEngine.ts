@@ -34,6 +34,8 @@ export interface RecordedResource {
     readonly aliases: readonly string[];
     /** The `protect` option after the stack's transforms; present only when true. */
     readonly protect?: true;
+    /** The `deleteBeforeReplace` option; present only when true. */
+    readonly deleteBeforeReplace?: true;
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
     readonly rawInputs: Readonly<Record<string, unknown>>;
     /** The fake id and the outputs the fake cloud computed (state properties that are not inputs): never real values. */
@@ -157,6 +159,7 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getProtect(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
     getProvider(): string;
     getDependenciesList(): string[];
     getTransformsList(): unknown[];
@@ -323,6 +326,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     computed: fake ? computedOutputs(fake.result.state as Record<string, unknown>, fake.inputs) : {},
                     aliases: request.getAliasesList().map((alias) => aliasUrn(alias, request, options.stack, options.project)),
                     ...(opts.protect === true ? { protect: true as const } : {}),
+                    ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
                 });
             }, (transformError: unknown) => {
                 inFlight--;

@@ -249,6 +249,34 @@ function protectedFrom(action: "replace" | "delete"): Reason {
     };
 }
 
+/** `inputs` with each unknown value of `changes` in place. */
+function withUnknowns(inputs: Readonly<Record<string, unknown>>, changes: readonly Pick<PropertyChange, "segments" | "new">[]): Readonly<Record<string, unknown>> {
+    return changes.filter((candidate) => isUnknown(candidate.new)).reduce((result, unknown) => withValueAt(result, unknown.segments, unknown.new), inputs);
+}
+
+/**
+ * A created or replaced resource whose exclusive range overlaps one of an old resource in the same scope (replaceOnChange.ts
+ * exclusiveRange): the old ones all exist while it is created, except its own old self when it is deleted first.
+ */
+function rangeConflicts(row: TypeRow | undefined, resource: RecordedResource, newInputs: Readonly<Record<string, unknown>>, base: readonly RecordedResource[], deletedFirst: RecordedResource | undefined): Reason[] {
+    const range = row?.exclusiveRange;
+    if (!range) return [];
+    const mine = valueAt(newInputs, range.path);
+    const scope = valueAt(newInputs, range.scope);
+    if (typeof mine !== "string" || scope === undefined || isUnknown(scope)) return [];
+    return base
+        .filter((other) => other.type === resource.type && other !== deletedFirst && deepEqual(valueAt(other.inputs, range.scope), scope))
+        .flatMap((other) => {
+            const theirs = valueAt(other.inputs, range.path);
+            if (typeof theirs !== "string" || !range.overlaps(mine, theirs)) return [];
+            return [{
+                path: range.path,
+                because: `${mine} overlaps ${theirs} of the old \`${resourceLabel(other)}\`, which still exists when this one is created (Pulumi creates replacements first and deletes old resources last): ${range.refusal}`,
+                source: range.source,
+            }];
+        });
+}
+
 const urnParts = (urn: string): { stack: string; project: string; name: string; type: string } => {
     const [prefix = "", project = "", qualifiedType = "", ...name] = urn.split("::");
     return { stack: prefix.replace(/^urn:pulumi:/, ""), project, name: name.join("::"), type: qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1) };
@@ -333,18 +361,35 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
         for (let parent = headByUrn.get(urn)?.parent ?? baseByUrn.get(urn)?.parent; parent; parent = headByUrn.get(parent)?.parent) chain.push(parent);
         return chain;
     };
+    /** Inputs that carry outputs of a resource being replaced (or a reference to it): unknown until it is. */
+    const unknownsOf = (resource: RecordedResource): { path: string; segments: readonly Segment[]; new: Unknown }[] => {
+        const consumed = new Set([...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()]);
+        const found = new Map<string, { path: string; segments: readonly Segment[]; new: Unknown }>();
+        for (const [replacedUrn, { label, old }] of replaced) {
+            const reaches = consumed.has(replacedUrn) || ancestorsOf(replacedUrn).some((ancestor) => consumed.has(ancestor));
+            const markers = reaches ? computedMarkers(old) : [];
+            for (const [segments, value] of leaves(resource.inputs, [], [])) {
+                const refersTo = isPlainObject(value) && value.$ref === replacedUrn;
+                const carries = typeof value === "string" && markers.some((marker) => value.includes(marker));
+                const path = formatPath(segments);
+                if ((refersTo || carries) && !found.has(path)) found.set(path, { path, segments, new: { knownAfter: label } });
+            }
+        }
+        return [...found.values()];
+    };
 
     for (const resource of topological(head, headByUrn)) {
         if (!counted(resource)) continue;
         const old = oldOf.get(resource.urn);
         const formerLabel = old && old.urn !== resource.urn ? resourceLabel(old) : undefined;
         const common = { urn: resource.urn, type: resource.type, label: resourceLabel(resource), ...(formerLabel ? { formerLabel } : {}), group: groupOf(resource, headByUrn) };
+        const row = REPLACE_ON_CHANGE[resource.type];
         if (!old) {
             counts.create++;
-            results.push({ ...common, action: "create", changes: [], forcedBy: [], failures: [], deleteFirst: false, cautions: [] });
+            const failures = rangeConflicts(row, resource, withUnknowns(resource.inputs, unknownsOf(resource)), base, undefined);
+            results.push({ ...common, action: "create", changes: [], forcedBy: [], failures, deleteFirst: false, cautions: [] });
             continue;
         }
-        const row = REPLACE_ON_CHANGE[resource.type];
         if (!row) unknownTypes.add(resource.type);
 
         const secretPaths = [...new Set([...old.secretPaths, ...resource.secretPaths])].sort();
@@ -357,25 +402,15 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
             if (oldHashes.get(path) !== newHashes.get(path)) changes.push(change(segmentsOf(path), { secret: true }));
         }
 
-        // Inputs that carry outputs of a resource being replaced (or a reference to it) are unknown until it is.
-        const consumed = new Set([...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()]);
         const changedPaths = new Set(changes.map((candidate) => candidate.path));
-        for (const [replacedUrn, { label: replacedLabel, old: replacedOld }] of replaced) {
-            const reaches = consumed.has(replacedUrn) || ancestorsOf(replacedUrn).some((ancestor) => consumed.has(ancestor));
-            const markers = reaches ? computedMarkers(replacedOld) : [];
-            for (const [segments, value] of leaves(resource.inputs, [], [])) {
-                const refersTo = isPlainObject(value) && value.$ref === replacedUrn;
-                const carries = typeof value === "string" && markers.some((marker) => value.includes(marker));
-                const path = formatPath(segments);
-                if ((refersTo || carries) && !changedPaths.has(path) && !isSecret(segments)) {
-                    changes.push(change(segments, { old: valueAtSegments(old.inputs, segments), new: { knownAfter: replacedLabel } }));
-                    changedPaths.add(path);
-                }
-            }
+        for (const unknown of unknownsOf(resource)) {
+            if (changedPaths.has(unknown.path) || isSecret(unknown.segments)) continue;
+            changes.push(change(unknown.segments, { old: valueAtSegments(old.inputs, unknown.segments), new: unknown.new }));
+            changedPaths.add(unknown.path);
         }
 
         // Rules judge the new inputs with the unknown values in place, as a preview's would be.
-        const newInputs = changes.filter((candidate) => isUnknown(candidate.new)).reduce((inputs, unknown) => withValueAt(inputs, unknown.segments, unknown.new), resource.inputs);
+        const newInputs = withUnknowns(resource.inputs, changes);
         const providerInputs = resource.provider ? headByUrn.get(resource.provider)?.inputs : undefined;
         const evaluation = evaluate(row, changes, { oldInputs: old.inputs, newInputs, ...(providerInputs ? { providerInputs } : {}) });
         if (resource.provider && replaced.has(resource.provider)) {
@@ -394,11 +429,12 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
         if (action === "replace") {
             replaced.set(resource.urn, { label: common.label, old });
             if (old.protect && resource.protect) evaluation.failures.push(protectedFrom("replace"));
+            evaluation.failures.push(...rangeConflicts(row, resource, newInputs, base, resource.deleteBeforeReplace ? old : undefined));
             const fixed = row?.fixedName;
             const name = fixed ? valueAt(resource.inputs, fixed.path) : undefined;
             const sameScope = !fixed?.scope || valueAt(resource.inputs, fixed.scope) === valueAt(old.inputs, fixed.scope);
             if (fixed && typeof name === "string" && name === valueAt(old.inputs, fixed.path) && sameScope) {
-                if (fixed.onReplace === "deleteFirst") deleteFirst = true;
+                if (fixed.onReplace === "deleteFirst" || resource.deleteBeforeReplace) deleteFirst = true;
                 else {
                     evaluation.failures.push({
                         path: fixed.path,

@@ -1,3 +1,4 @@
+import { blockOfCidr } from "../config/addressSet";
 import { gibibytes } from "./quantity";
 
 /**
@@ -54,6 +55,21 @@ export interface TypeRow {
         readonly onReplace: "deleteFirst" | "fails";
         readonly source: string;
     };
+    /**
+     * A range the resource holds alone within a scope (a subnet's CIDR block in its VPC). Every old resource still
+     * exists while new ones are created: Pulumi creates a replacement before deleting the old resource, and deletes
+     * replaced and removed resources only after all creates and updates (pulumi/pulumi pkg/resource/deploy/
+     * step_generator.go: "the delete step is generated later on, after all creates/updates finish"). A resource
+     * created, or replaced, with a range that overlaps an old one's in the same scope therefore fails.
+     */
+    readonly exclusiveRange?: {
+        readonly path: string;
+        readonly scope: string;
+        readonly overlaps: (a: string, b: string) => boolean;
+        /** What the cloud API answers. */
+        readonly refusal: string;
+        readonly source: string;
+    };
     /** Why replacing or deleting it is dangerous (stateful or address-bearing); absent for the rest. */
     readonly danger?: string;
     /** Notes on updates that only work under conditions. */
@@ -64,6 +80,10 @@ const TF = (file: string): string => `TF ${file}`;
 const forceNew = (paths: readonly string[], file: string, because = "forces a new resource"): PropertyRule[] =>
     paths.map((path) => ({ path, effect: "replace", because, source: TF(file) }));
 
+const cidrsOverlap = (a: string, b: string): boolean => {
+    const [first, second] = [blockOfCidr(a).range, blockOfCidr(b).range];
+    return first.first <= second.last && second.first <= first.last;
+};
 const isSet = (value: unknown): boolean => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 const removedAny = (oldValue: unknown, newValue: unknown): boolean =>
     Array.isArray(oldValue) && (!Array.isArray(newValue) || oldValue.some((item) => !newValue.includes(item)));
@@ -111,6 +131,13 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, TypeRow>> = {
     },
     "aws:ec2/subnet:Subnet": {
         rules: forceNew(["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "ipv4IpamPoolId", "ipv4NetmaskLength", "ipv6IpamPoolId", "ipv6Native", "ipv6NetmaskLength", "outpostArn"], "ec2/vpc_subnet.go"),
+        exclusiveRange: {
+            path: "cidrBlock",
+            scope: "vpcId",
+            overlaps: cidrsOverlap,
+            refusal: "EC2 refuses a subnet whose CIDR block overlaps another subnet of the VPC (InvalidSubnet.Conflict)",
+            source: "EC2 API Reference, CreateSubnet (\"the subnets' CIDR blocks must not overlap\"), error InvalidSubnet.Conflict; Pulumi docs, deleteBeforeReplace (\"By default … Pulumi creates new instances of resources before deleting old ones\")",
+        },
         danger: "nodes, NAT gateways and the NLB have network interfaces in it",
     },
     "aws:ec2/routeTable:RouteTable": { rules: forceNew(["vpcId"], "ec2/vpc_route_table.go") },

@@ -145,6 +145,14 @@ export const LIVE_STACKS = {
             activemq(config).allowNatEgress = false;
         },
     },
+    devLegacyLayout: {
+        stack: "dev",
+        label: "dev, 2 zones in the legacy layout",
+        edit: (config) => {
+            everyOptionalKey(config);
+            config.network!.subnetLayout = "legacy";
+        },
+    },
     devPreviousVersion: {
         stack: "dev",
         label: "dev on 1.35",
@@ -234,9 +242,34 @@ export const KEY_CASES: readonly KeyCase[] = [
                 "NatGateway edge-dev-nat-0", "RouteTableAssociation edge-dev-public-0", "RouteTableAssociation edge-dev-public-1", "Subnet edge-dev-public-0",
                 "Subnet edge-dev-public-1",
             ],
+            fail: ["Subnet edge-dev-public-0"],
         },
         documented: {
-            why: "Only for stacks created before the zoneIndexed layout, whose subnets it keeps; on any other stack it re-carves the public subnets, which recreates the NAT gateway and the NLB (a new DNS name, which the alias records follow).",
+            why: "Only for stacks created before the zoneIndexed layout, whose subnets it keeps. On a stack created with zoneIndexed it re-carves the public subnets: the first new /19 overlaps the old /20s, and Pulumi creates it while they still exist, which EC2 refuses (InvalidSubnet.Conflict), so the update fails there.",
+            section: "Day-2 changes",
+        },
+    },
+    {
+        key: "network.subnetLayout",
+        live: "devLegacyLayout",
+        change: "legacy → zoneIndexed",
+        edit: (c) => { c.network!.subnetLayout = "zoneIndexed"; },
+        effect: {
+            update: [
+                "Cluster edge-dev", "Deployment ingress-controller/haproxy-ingress", "Ingress activemq/activemq-openwire", "Ingress cortex/cortex",
+                "Record api-dev-commerce-example-com-a", "Record grafana-dev-commerce-example-com-a", "Record mq-dev-commerce-example-com-a",
+                "Record status-dev-commerce-example-com-a", "RouteTable edge-dev-private-0", "RouteTable edge-dev-private-1",
+                "SecurityGroupIngressRule edge-dev-nlb-in-61616-nat-0",
+            ],
+            replace: [
+                "Listener edge-dev-443", "Listener edge-dev-61616", "Listener edge-dev-6379", "Listener edge-dev-80", "LoadBalancer edge-dev",
+                "NatGateway edge-dev-nat-0", "RouteTableAssociation edge-dev-public-0", "RouteTableAssociation edge-dev-public-1", "Subnet edge-dev-public-0",
+                "Subnet edge-dev-public-1",
+            ],
+            fail: ["Subnet edge-dev-public-0", "Subnet edge-dev-public-1"],
+        },
+        documented: {
+            why: "A 2-zone stack created before the zoneIndexed layout has public /19s, which the zoneIndexed /20s at the same base overlap: Pulumi creates each new subnet before deleting the old ones, EC2 refuses an overlapping CIDR in the VPC (InvalidSubnet.Conflict), and the update fails at the public subnets. Keep such a stack on legacy.",
             section: "Day-2 changes",
         },
     },

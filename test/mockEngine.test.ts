@@ -44,6 +44,16 @@ describe("the mock engine's aliases", () => {
     });
 });
 
+describe("the mock engine's options", () => {
+    it("records deleteBeforeReplace, which decides whether a replacement and its old resource coexist", async () => {
+        const result = await run(() => {
+            new Thing("first", {}, { deleteBeforeReplace: true });
+            new Thing("second");
+        });
+        assert.deepEqual([recorded(result, "first").deleteBeforeReplace, recorded(result, "second").deleteBeforeReplace], [true, undefined]);
+    });
+});
+
 describe("the mock engine's transforms", () => {
     const withTransform = (transform: pulumi.ResourceTransform) => () => {
         pulumi.runtime.registerResourceTransform(transform);

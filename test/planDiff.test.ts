@@ -91,6 +91,25 @@ describe("plan diff on hand-made resources", () => {
         assert.deepEqual(dangerousChanges(rejected).map((change) => change.label), ["StorageClass gp3"]);
     });
 
+    it("fails a subnet created or replaced over an old subnet's CIDR in the same VPC, which still exists then", () => {
+        const subnet = (name: string, cidrBlock: string, vpcId = "vpc-1", extra: Partial<RecordedResource> = {}): RecordedResource =>
+            resource(name, "aws:ec2/subnet:Subnet", { vpcId, cidrBlock, availabilityZone: `eu-west-1${name.endsWith("0") ? "a" : "b"}` }, extra);
+        // The legacy layout's 2-zone public /19s → the zone-indexed /20s at the same base.
+        const legacy = [subnet("public-0", "10.20.192.0/19"), subnet("public-1", "10.20.224.0/19")];
+        const diff = diffPlans(legacy, [subnet("public-0", "10.20.192.0/20"), subnet("public-1", "10.20.208.0/20")]);
+        assert.deepEqual(diff.changes.map((change) => [change.label, change.action, change.failures.map((reason) => reason.because)]), [
+            ["Subnet public-0", "replace", ["10.20.192.0/20 overlaps 10.20.192.0/19 of the old `Subnet public-0`, which still exists when this one is created (Pulumi creates replacements first and deletes old resources last): EC2 refuses a subnet whose CIDR block overlaps another subnet of the VPC (InvalidSubnet.Conflict)"]],
+            ["Subnet public-1", "replace", ["10.20.208.0/20 overlaps 10.20.192.0/19 of the old `Subnet public-0`, which still exists when this one is created (Pulumi creates replacements first and deletes old resources last): EC2 refuses a subnet whose CIDR block overlaps another subnet of the VPC (InvalidSubnet.Conflict)"]],
+        ]);
+        assert.match(diff.changes[0]!.failures[0]!.source, /CreateSubnet .*InvalidSubnet\.Conflict.*deleteBeforeReplace/);
+        const failures = (head: RecordedResource[]): string[][] => diffPlans(legacy, head).changes.map((change) => change.failures.map((reason) => reason.path));
+        assert.deepEqual(failures([subnet("public-0", "10.20.0.0/20"), subnet("public-1", "10.20.16.0/20")]), [[], []], "a CIDR no old subnet holds");
+        assert.deepEqual(failures([...legacy, subnet("public-2", "10.20.200.0/21")]), [["cidrBlock"]], "a new subnet inside an old one");
+        assert.deepEqual(failures([subnet("public-0", "10.20.192.0/20", "vpc-2"), subnet("public-1", "10.20.208.0/20", "vpc-2")]), [[], []], "in another VPC");
+        assert.deepEqual(failures([subnet("public-0", "10.20.192.0/20", "vpc-1", { deleteBeforeReplace: true }), legacy[1]!]), [[]],
+            "deleted before its replacement is created, the old one no longer holds the range");
+    });
+
     it("creates a named object moved to another namespace before deleting the old one, as it is another object", () => {
         const ingress = (namespace: string): RecordedResource => resource("ing", "kubernetes:networking.k8s.io/v1:Ingress", { metadata: { name: "shop", namespace } });
         const moved = diffPlans([ingress("a")], [ingress("b")]).changes[0]!;
