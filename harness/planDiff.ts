@@ -412,7 +412,9 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
         // Rules judge the new inputs with the unknown values in place, as a preview's would be.
         const newInputs = withUnknowns(resource.inputs, changes);
         const providerInputs = resource.provider ? headByUrn.get(resource.provider)?.inputs : undefined;
-        const evaluation = evaluate(row, changes, { oldInputs: old.inputs, newInputs, ...(providerInputs ? { providerInputs } : {}) });
+        const createdDependencyTypes = Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) =>
+            [key, [...new Set(urns.filter((urn) => headByUrn.has(urn) && !oldOf.has(urn)).map((urn) => headByUrn.get(urn)!.type))]]));
+        const evaluation = evaluate(row, changes, { oldInputs: old.inputs, newInputs, createdDependencyTypes, ...(providerInputs ? { providerInputs } : {}) });
         if (resource.provider && replaced.has(resource.provider)) {
             evaluation.forcedBy.push({ path: "provider", because: `its provider ${replaced.get(resource.provider)!.label} is replaced`, source: "pulumi/pulumi pkg/resource/deploy/step_generator.go (providerChanged)" });
         }

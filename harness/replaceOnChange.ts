@@ -28,6 +28,8 @@ export interface RuleContext {
     /** The resource's whole inputs, old and new. */
     readonly oldInputs: Readonly<Record<string, unknown>>;
     readonly newInputs: Readonly<Record<string, unknown>>;
+    /** Per top-level input, the types of the resources this update creates whose outputs it carries. */
+    readonly createdDependencyTypes?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface PropertyRule {
@@ -188,6 +190,16 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, TypeRow>> = {
                 because: "an EKS cluster cannot move to another VPC: its replaced security group and the new subnets are rejected",
                 source: "EKS User Guide, network-reqs (new subnets must be in the same VPC and AZs as the original ones)",
             },
+            // This stack creates one public and one private subnet per zone (components/aws/network.ts): a subnet it
+            // creates and adds is in a zone the cluster was not created with. An existing VPC's subnet may be in one of
+            // its zones, which the plan cannot see: that stays a caution.
+            ...["publicSubnetIds", "privateSubnetIds"].map((path): PropertyRule => ({
+                path,
+                effect: "fails",
+                when: (_old, _new, context) => context.createdDependencyTypes?.[path]?.includes("aws:ec2/subnet:Subnet") === true,
+                because: "the subnets added are new ones of this stack, in a new Availability Zone, and EKS accepts subnets only in the zones the cluster was created with: the cluster update (UpdateClusterConfig) fails",
+                source: "EKS User Guide, \"View Amazon EKS networking requirements for VPC and subnets\" (\"All subnets that you add must be in the same set of AZs as originally provided when you created the cluster\"); aws/containers-roadmap#2330",
+            })),
         ],
         fixedName: { path: "name", onReplace: "fails", source: "EKS CreateCluster: cluster names are unique per account and region" },
         danger: "a new control plane: new endpoint, OIDC issuer and cluster security group; every Kubernetes object is recreated through a new provider",

@@ -58,6 +58,8 @@ const CORTEX_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/elasticpath/c
 const MIRROR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror";
 const ADMIN = "arn:aws:iam::123456789012:role/platform-admin";
 const CONNECTION = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+/** What the plan cannot see about an existing VPC's subnet (EKS User Guide, network-reqs). */
+const EXISTING_SUBNET_ZONE = "the cluster update fails if the subnet is in an Availability Zone the cluster was not created with, which the offline plan cannot see";
 
 function additional(config: Config, name: string): AdditionalRouteInput {
     const route = config.routes.additional?.find((candidate) => candidate.name === name);
@@ -219,9 +221,10 @@ export const KEY_CASES: readonly KeyCase[] = [
             replace: [
                 "Attachment edge-dev-443", "Attachment edge-dev-61616", "Attachment edge-dev-6379", "Attachment edge-dev-80", "ManagedNodeGroup edge-dev-nodes",
             ],
+            fail: ["Cluster edge-dev"],
         },
         documented: {
-            why: "A managed node group cannot change its subnets: Pulumi creates a new group in the three zones, then deletes the old one, whose nodes EKS drains (EKS User Guide, \"Delete a managed node group\": each node is drained, forced after 5 minutes).",
+            why: "A live cluster cannot gain a zone: EKS accepts subnets only in the Availability Zones it was created with (EKS User Guide, \"View Amazon EKS networking requirements for VPC and subnets\"; aws/containers-roadmap#2330), so the update fails at the cluster (UpdateClusterConfig), once the third zone's subnets, which it takes as inputs, exist. Choose the zone count when the stack is created, or build a new stack and move the traffic.",
             section: "Day-2 changes",
         },
     },
@@ -329,11 +332,19 @@ export const KEY_CASES: readonly KeyCase[] = [
             section: "Day-2 changes",
         },
     },
-    { key: "network.existing.publicSubnetIds", live: "devExistingVpc", change: "a third subnet added", edit: (c) => { c.network!.existing!.publicSubnetIds.push("subnet-0aaaaaaaaaaaaaaa3"); }, effect: { update: ["Cluster edge-dev", "LoadBalancer edge-dev"] } },
+    {
+        key: "network.existing.publicSubnetIds",
+        live: "devExistingVpc",
+        change: "a third subnet added",
+        note: EXISTING_SUBNET_ZONE,
+        edit: (c) => { c.network!.existing!.publicSubnetIds.push("subnet-0aaaaaaaaaaaaaaa3"); },
+        effect: { update: ["Cluster edge-dev", "LoadBalancer edge-dev"] },
+    },
     {
         key: "network.existing.privateSubnetIds",
         live: "devExistingVpc",
         change: "a third subnet added",
+        note: EXISTING_SUBNET_ZONE,
         edit: (c) => { c.network!.existing!.privateSubnetIds.push("subnet-0bbbbbbbbbbbbbbb3"); },
         effect: {
             update: ["Cluster edge-dev"],

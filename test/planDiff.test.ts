@@ -110,6 +110,21 @@ describe("plan diff on hand-made resources", () => {
             "deleted before its replacement is created, the old one no longer holds the range");
     });
 
+    it("fails an EKS cluster given subnets this update creates (a new zone here), and only cautions for subnets it does not create", () => {
+        const cluster = (privateSubnetIds: string[], propertyDependencies: Record<string, string[]> = {}): RecordedResource =>
+            resource("cluster", "eks:index:Cluster", { name: "edge-dev", vpcId: "vpc-1", privateSubnetIds }, { propertyDependencies });
+        const subnet = (name: string): RecordedResource => resource(name, "aws:ec2/subnet:Subnet", { vpcId: "vpc-1", cidrBlock: `10.20.${name.slice(-1)}.0/24` }, { id: `subnet-${name}` });
+        const base = [subnet("private-0"), subnet("private-1"), cluster(["subnet-private-0", "subnet-private-1"], { privateSubnetIds: ["private-0", "private-1"] })];
+        const grown = diffPlans(base, [subnet("private-0"), subnet("private-1"), subnet("private-2"), cluster(["subnet-private-0", "subnet-private-1", "subnet-private-2"], { privateSubnetIds: ["private-0", "private-1", "private-2"] })]);
+        const clusterChange = byLabel(grown, "Cluster cluster");
+        assert.deepEqual([clusterChange.action, clusterChange.failures.map((reason) => reason.path)], ["update", ["privateSubnetIds"]]);
+        assert.match(clusterChange.failures[0]!.because, /EKS accepts subnets only in the zones the cluster was created with: the cluster update \(UpdateClusterConfig\) fails/);
+        assert.match(clusterChange.failures[0]!.source, /"All subnets that you add must be in the same set of AZs as originally provided when you created the cluster"\); aws\/containers-roadmap#2330/);
+        const existing = byLabel(diffPlans([cluster(["subnet-a", "subnet-b"])], [cluster(["subnet-a", "subnet-b", "subnet-c"])]), "Cluster cluster");
+        assert.deepEqual([existing.action, existing.failures], ["update", []], "an existing VPC's subnet may be in one of the cluster's zones");
+        assert.match(existing.cautions.join("\n"), /same VPC and set of AZs as at creation/);
+    });
+
     it("creates a named object moved to another namespace before deleting the old one, as it is another object", () => {
         const ingress = (namespace: string): RecordedResource => resource("ing", "kubernetes:networking.k8s.io/v1:Ingress", { metadata: { name: "shop", namespace } });
         const moved = diffPlans([ingress("a")], [ingress("b")]).changes[0]!;
