@@ -108,7 +108,7 @@ async function main(): Promise<number> {
         }));
         console.log(summaryLine(diff));
         const dangerous = dangerousChanges(diff);
-        if (dangerous.length > 0) console.log(`Dangerous changes: ${dangerous.map((change) => `${change.action} ${change.label}`).join("; ")}`);
+        if (dangerous.length > 0) console.log(`Dangerous changes: ${dangerous.map((change) => `${change.action}${change.failures.length > 0 ? " that fails" : ""} ${change.label}`).join("; ")}`);
     }
     writeFileSync(join(outDir, "summary.md"), summaryMarkdown(head));
     const topologyFile = join(outDir, "topology.md");

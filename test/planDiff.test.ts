@@ -332,6 +332,16 @@ describe("npm run diff", () => {
         assert.ok(!existsSync(join(PROJECT_ROOT, "out", "dev", "topology.md")), "no topology change is claimed");
     });
 
+    it("reports the public subnets of a stack created in the legacy layout as failing when it moves to zoneIndexed", async () => {
+        const devFile = readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+        assert.match(devFile, /^ {4}availabilityZones: 2\n/m);
+        const result = await diffCli("dev", "--base", commitOfHeadWith({ "Pulumi.dev.yaml": devFile.replace(/^( {4}availabilityZones: 2\n)/m, "$1    subnetLayout: legacy\n") }));
+        assert.equal(result.code, 0, result.stderr);
+        const dangerous = result.stdout.split("\n").find((line) => line.startsWith("Dangerous changes: "));
+        assert.ok(dangerous?.includes("replace that fails Subnet edge-dev-public-0; replace that fails Subnet edge-dev-public-1"), dangerous);
+        assert.match(written("diff.md"), /^- \*\*replace that fails\*\* `Subnet edge-dev-public-1` \(Network edge-dev\)\n(  - .*\n)*  - `cidrBlock`: 10\.20\.208\.0\/20 overlaps 10\.20\.192\.0\/19 of the old `Subnet edge-dev-public-0`/m);
+    });
+
     it("diffs a stack the base does not have against an empty one: everything is created", async () => {
         const result = await diffCli("dev", "--base", commitOfHeadWith({ "Pulumi.dev.yaml": null }));
         assert.equal(result.code, 0, result.stderr);
