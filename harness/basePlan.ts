@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -12,6 +12,8 @@ import { PROJECT_ROOT } from "./stackFile";
  * in this process by importing the base's own harness/plan.ts. The worktree links this working tree's
  * node_modules, so both plans share one load of the Pulumi SDKs (the bulk of a plan's time) and the
  * base is planned with the working tree's dependencies; the diff says so when package-lock.json differs.
+ * It links the working tree's `.offline-secrets.<stack>.yaml` too (git-ignored, so never in a commit): both
+ * sides plan with the same secret values, and a secret shows as changed only when the config changes it.
  * A base without harness/plan.ts (older than the offline plan) cannot be planned: the diff is then
  * against an empty plan.
  */
@@ -47,6 +49,11 @@ export function checkoutBase(ref: string, root: string = PROJECT_ROOT): BaseChec
     try {
         for (const modules of ["node_modules", join("policy", "node_modules")]) {
             if (existsSync(join(root, modules)) && existsSync(join(dir, modules, ".."))) symlinkSync(join(root, modules), join(dir, modules), "dir");
+        }
+        // Linked, not copied: the plaintext stays in one file.
+        for (const secrets of readdirSync(root).filter((file) => /^\.offline-secrets\..+\.yaml$/.test(file))) {
+            rmSync(join(dir, secrets), { force: true });
+            symlinkSync(join(root, secrets), join(dir, secrets), "file");
         }
     } catch (error) {
         remove();

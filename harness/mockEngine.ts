@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceResult } from "@pulumi/pulumi/runtime";
+import { isDeepStrictEqual } from "node:util";
 import { fakeInvokeResult, fakeResourceState } from "./fakes";
 
 /**
@@ -33,6 +34,8 @@ export interface RecordedResource {
     readonly aliases: readonly string[];
     /** The `protect` option after the stack's transforms; present only when true. */
     readonly protect?: true;
+    /** The `deleteBeforeReplace` option; present only when true. */
+    readonly deleteBeforeReplace?: true;
     /** Inputs with secrets in clear, for assertions that need the value; never written to disk. */
     readonly rawInputs: Readonly<Record<string, unknown>>;
     /** The fake id and the outputs the fake cloud computed (state properties that are not inputs): never real values. */
@@ -120,6 +123,8 @@ export function normalise(value: unknown, path: string, secretPaths: string[]): 
 interface AliasSpec {
     getName(): string;
     getType(): string;
+    getStack(): string;
+    getProject(): string;
     getParenturn(): string;
     getNoparent(): boolean;
 }
@@ -154,8 +159,10 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getProtect(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
     getProvider(): string;
     getDependenciesList(): string[];
+    getTransformsList(): unknown[];
     getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getObject(): Struct | undefined;
 }
@@ -181,14 +188,29 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/** An alias as the engine resolves it: a URN given as is, or one built from a spec and the resource's own type, name and parent. */
+/**
+ * An alias as the engine resolves it (step_generator.go collapseAliasToUrn): a URN given as is, or one built from a spec,
+ * the resource's own type, name and parent filling what the spec leaves empty.
+ */
 function aliasUrn(alias: { getUrn(): string; getSpec(): AliasSpec | undefined }, request: RegisterRequest, stack: string, project: string): string {
     const spec = alias.getSpec();
     if (!spec) return alias.getUrn();
-    const type = spec.getType() || request.getType();
     const parent = spec.getNoparent() ? "" : spec.getParenturn() || request.getParent();
-    const parentTypes = parent ? `${parent.split("::")[2] ?? ""}$` : "";
-    return `urn:pulumi:${stack}::${project}::${parentTypes}${type}::${spec.getName() || request.getName()}`;
+    return engineUrn(spec.getStack() || stack, spec.getProject() || project, parent, spec.getType() || request.getType(), spec.getName() || request.getName());
+}
+
+/**
+ * What a stack transform returned that this engine would not apply: the real engine replaces the resource's inputs and
+ * options with the transform's (source_eval.go), this one only reads `protect`.
+ */
+function unappliedByTransform(given: pulumi.ResourceTransformArgs, result: pulumi.ResourceTransformResult): string[] {
+    const options = Object.entries(result.opts ?? {})
+        .filter(([key, value]) => key !== "protect" && value !== undefined && !isDeepStrictEqual(value, (given.opts as Record<string, unknown>)[key]))
+        .map(([key]) => key);
+    return [
+        ...(isDeepStrictEqual(result.props, given.props) ? [] : ["changed inputs"]),
+        ...(options.length > 0 ? [`the option${options.length > 1 ? "s" : ""} ${options.join(", ")}`] : []),
+    ];
 }
 
 async function settle(pending: () => number): Promise<void> {
@@ -258,10 +280,20 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
         inFlight++;
         const secretPaths: string[] = [];
         const inputs = normalise(request.getObject()?.toJavaScript() ?? {}, "", secretPaths);
+        const described = `${request.getType()} "${request.getName()}"`;
+        if (request.getTransformsList().length > 0) {
+            failures.push(new Error(`${described} has resource transforms (the transforms option), which the offline plan's mock engine does not run: pulumi up would, so the plan would differ from it`));
+        }
         const transformed = transforms.reduce<Promise<pulumi.ResourceOptions>>(
             async (opts, transform) => {
                 const args = { type: request.getType(), name: request.getName(), custom: request.getCustom(), props: inputs.raw as pulumi.Inputs, opts: await opts };
-                return (await transform(args))?.opts ?? args.opts;
+                const result = await transform(args);
+                if (!result) return args.opts;
+                const unapplied = unappliedByTransform(args, result);
+                if (unapplied.length > 0) {
+                    throw new Error(`a stack transform returned ${unapplied.join(" and ")} for ${described}; the offline plan's mock engine applies only \`protect\` from a transform, pulumi up applies all of it, so the plan would differ from it`);
+                }
+                return result.opts;
             },
             Promise.resolve({ protect: request.getProtect() ?? false }),
         );
@@ -294,6 +326,7 @@ export async function runUnderMocks(options: RunOptions): Promise<ProgramRun> {
                     computed: fake ? computedOutputs(fake.result.state as Record<string, unknown>, fake.inputs) : {},
                     aliases: request.getAliasesList().map((alias) => aliasUrn(alias, request, options.stack, options.project)),
                     ...(opts.protect === true ? { protect: true as const } : {}),
+                    ...(request.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
                 });
             }, (transformError: unknown) => {
                 inFlight--;

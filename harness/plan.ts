@@ -48,8 +48,6 @@ export async function loadProgram(): Promise<() => unknown> {
     return entry;
 }
 
-/** Region the mock engine assumes when the stack sets none (harness/mockEngine.ts). */
-
 /**
  * Validates the stack's config as the program will, but knowing which secrets are placeholders: the rules on
  * their values are reported as not checked instead of passing. Throws the program's ConfigError.

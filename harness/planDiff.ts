@@ -1,10 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { RecordedResource } from "./mockEngine";
+import { engineUrn, type RecordedResource } from "./mockEngine";
 import { isLocalComponent, REPLACE_ON_CHANGE, valueAt, type PropertyRule, type RuleContext, type TypeRow } from "./replaceOnChange";
 
 /**
  * A semantic diff of two offline plans, as `pulumi preview` would report it: per resource create,
  * update, replace or delete, with the changed input paths. Replacement follows replaceOnChange.ts.
+ * A resource is matched to the old one its URN or one of its aliases names, as the engine does.
  *
  * Like a preview, the outputs of a resource being replaced are unknown until it is: an input of
  * another resource that carries one of them (its fake id, ARN, DNS name, address…) changes to
@@ -48,6 +49,8 @@ export interface ResourceChange {
     readonly type: string;
     /** e.g. `Ingress cortex/cortex`, `Vpc edge-dev`. */
     readonly label: string;
+    /** The label it had in the base, when it continues a resource of another URN through an alias. */
+    readonly formerLabel?: string;
     /** The local components it belongs to, outermost first, e.g. `Cluster edge-dev`. */
     readonly group: string;
     readonly action: Action;
@@ -246,6 +249,96 @@ function protectedFrom(action: "replace" | "delete"): Reason {
     };
 }
 
+/** `inputs` with each unknown value of `changes` in place. */
+function withUnknowns(inputs: Readonly<Record<string, unknown>>, changes: readonly Pick<PropertyChange, "segments" | "new">[]): Readonly<Record<string, unknown>> {
+    return changes.filter((candidate) => isUnknown(candidate.new)).reduce((result, unknown) => withValueAt(result, unknown.segments, unknown.new), inputs);
+}
+
+/**
+ * A created or replaced resource whose exclusive range overlaps one of an old resource in the same scope (replaceOnChange.ts
+ * exclusiveRange): the old ones all exist while it is created, except its own old self when it is deleted first.
+ */
+function rangeConflicts(row: TypeRow | undefined, resource: RecordedResource, newInputs: Readonly<Record<string, unknown>>, base: readonly RecordedResource[], deletedFirst: RecordedResource | undefined): Reason[] {
+    const range = row?.exclusiveRange;
+    if (!range) return [];
+    const mine = valueAt(newInputs, range.path);
+    const scope = valueAt(newInputs, range.scope);
+    if (typeof mine !== "string" || scope === undefined || isUnknown(scope)) return [];
+    return base
+        .filter((other) => other.type === resource.type && other !== deletedFirst && deepEqual(valueAt(other.inputs, range.scope), scope))
+        .flatMap((other) => {
+            const theirs = valueAt(other.inputs, range.path);
+            if (typeof theirs !== "string" || !range.overlaps(mine, theirs)) return [];
+            return [{
+                path: range.path,
+                because: `${mine} overlaps ${theirs} of the old \`${resourceLabel(other)}\`, which still exists when this one is created (Pulumi creates replacements first and deletes old resources last): ${range.refusal}`,
+                source: range.source,
+            }];
+        });
+}
+
+const urnParts = (urn: string): { stack: string; project: string; name: string; type: string } => {
+    const [prefix = "", project = "", qualifiedType = "", ...name] = urn.split("::");
+    return { stack: prefix.replace(/^urn:pulumi:/, ""), project, name: name.join("::"), type: qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1) };
+};
+
+interface OldMatch {
+    /** The base resource each head resource continues, by head URN. */
+    readonly oldOf: ReadonlyMap<string, RecordedResource>;
+    /** Base URNs a head resource continues through an alias: they are moved, not deleted. */
+    readonly aliased: ReadonlySet<string>;
+    /** Head resources whose alias the engine refuses, with why. */
+    readonly conflicts: ReadonlyMap<string, Reason>;
+}
+
+/**
+ * The base resource each head resource continues, as the engine finds it (pulumi/pulumi pkg/resource/deploy/
+ * step_generator.go getOldResource): its own URN first, then its aliases in order, then the aliases it inherits from
+ * a parent that was itself found by an alias (generateAliases, inheritedChildAlias: the parent's old URN as the
+ * parent, and the parent's old name in place of its new one at the start of the child's name). Parents are matched
+ * before their children, as they register first.
+ */
+function matchOld(base: ReadonlyMap<string, RecordedResource>, head: readonly RecordedResource[], headByUrn: ReadonlyMap<string, RecordedResource>): OldMatch {
+    const depth = (resource: RecordedResource): number => {
+        let count = 0;
+        for (let parent = resource.parent; parent; parent = headByUrn.get(parent)?.parent) count++;
+        return count;
+    };
+    const oldOf = new Map<string, RecordedResource>();
+    const claimedBy = new Map<string, string>();
+    const aliasOf = new Map<string, string>();
+    const conflicts = new Map<string, Reason>();
+    for (const resource of [...head].sort((a, b) => depth(a) - depth(b) || a.urn.localeCompare(b.urn))) {
+        const parentAlias = resource.parent ? aliasOf.get(resource.parent) : undefined;
+        const inherited = (type: string, name: string): string[] => {
+            if (!parentAlias || !resource.parent) return [];
+            const { stack, project, name: parentName } = urnParts(resource.parent);
+            const oldName = name.startsWith(parentName) ? `${urnParts(parentAlias).name}${name.slice(parentName.length)}` : name;
+            return [engineUrn(stack, project, parentAlias, type, oldName)];
+        };
+        const aliases = [...new Set([
+            ...resource.aliases,
+            ...inherited(resource.type, resource.name),
+            ...resource.aliases.flatMap((alias) => inherited(urnParts(alias).type, urnParts(alias).name)),
+        ])];
+        const found = [resource.urn, ...aliases].find((urn) => base.has(urn));
+        if (!found) continue;
+        oldOf.set(resource.urn, base.get(found)!);
+        if (found === resource.urn) continue;
+        aliasOf.set(resource.urn, found);
+        const rival = headByUrn.has(found) ? found : claimedBy.get(found);
+        if (rival !== undefined) {
+            conflicts.set(resource.urn, {
+                path: "aliases",
+                because: `its alias ${found} is also claimed by ${rival}: the engine refuses the registration`,
+                source: "pulumi/pulumi step_generator.go getOldResource (Duplicate resource alias)",
+            });
+        }
+        claimedBy.set(found, resource.urn);
+    }
+    return { oldOf, aliased: new Set(claimedBy.keys()), conflicts };
+}
+
 export interface DiffOptions {
     /** Salt of the secret hashes. @default random per call */
     readonly salt?: Buffer;
@@ -256,7 +349,9 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
     const salt = options.salt ?? randomBytes(32);
     const baseByUrn = new Map(base.map((resource) => [resource.urn, resource]));
     const headByUrn = new Map(head.map((resource) => [resource.urn, resource]));
-    const replaced = new Map<string, string>();
+    const { oldOf, aliased, conflicts } = matchOld(baseByUrn, head, headByUrn);
+    /** Replaced resources by head URN: their label and their old state. */
+    const replaced = new Map<string, { readonly label: string; readonly old: RecordedResource }>();
     const results: ResourceChange[] = [];
     const unknownTypes = new Set<string>();
     const counts: Record<Action | "unchanged", number> = { create: 0, update: 0, replace: 0, delete: 0, unchanged: 0 };
@@ -266,17 +361,35 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
         for (let parent = headByUrn.get(urn)?.parent ?? baseByUrn.get(urn)?.parent; parent; parent = headByUrn.get(parent)?.parent) chain.push(parent);
         return chain;
     };
+    /** Inputs that carry outputs of a resource being replaced (or a reference to it): unknown until it is. */
+    const unknownsOf = (resource: RecordedResource): { path: string; segments: readonly Segment[]; new: Unknown }[] => {
+        const consumed = new Set([...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()]);
+        const found = new Map<string, { path: string; segments: readonly Segment[]; new: Unknown }>();
+        for (const [replacedUrn, { label, old }] of replaced) {
+            const reaches = consumed.has(replacedUrn) || ancestorsOf(replacedUrn).some((ancestor) => consumed.has(ancestor));
+            const markers = reaches ? computedMarkers(old) : [];
+            for (const [segments, value] of leaves(resource.inputs, [], [])) {
+                const refersTo = isPlainObject(value) && value.$ref === replacedUrn;
+                const carries = typeof value === "string" && markers.some((marker) => value.includes(marker));
+                const path = formatPath(segments);
+                if ((refersTo || carries) && !found.has(path)) found.set(path, { path, segments, new: { knownAfter: label } });
+            }
+        }
+        return [...found.values()];
+    };
 
     for (const resource of topological(head, headByUrn)) {
         if (!counted(resource)) continue;
-        const old = baseByUrn.get(resource.urn);
-        const common = { urn: resource.urn, type: resource.type, label: resourceLabel(resource), group: groupOf(resource, headByUrn) };
+        const old = oldOf.get(resource.urn);
+        const formerLabel = old && old.urn !== resource.urn ? resourceLabel(old) : undefined;
+        const common = { urn: resource.urn, type: resource.type, label: resourceLabel(resource), ...(formerLabel ? { formerLabel } : {}), group: groupOf(resource, headByUrn) };
+        const row = REPLACE_ON_CHANGE[resource.type];
         if (!old) {
             counts.create++;
-            results.push({ ...common, action: "create", changes: [], forcedBy: [], failures: [], deleteFirst: false, cautions: [] });
+            const failures = rangeConflicts(row, resource, withUnknowns(resource.inputs, unknownsOf(resource)), base, undefined);
+            results.push({ ...common, action: "create", changes: [], forcedBy: [], failures, deleteFirst: false, cautions: [] });
             continue;
         }
-        const row = REPLACE_ON_CHANGE[resource.type];
         if (!row) unknownTypes.add(resource.type);
 
         const secretPaths = [...new Set([...old.secretPaths, ...resource.secretPaths])].sort();
@@ -289,31 +402,26 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
             if (oldHashes.get(path) !== newHashes.get(path)) changes.push(change(segmentsOf(path), { secret: true }));
         }
 
-        // Inputs that carry outputs of a resource being replaced (or a reference to it) are unknown until it is.
-        const consumed = new Set([...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()]);
         const changedPaths = new Set(changes.map((candidate) => candidate.path));
-        for (const [replacedUrn, replacedLabel] of replaced) {
-            const reaches = consumed.has(replacedUrn) || ancestorsOf(replacedUrn).some((ancestor) => consumed.has(ancestor));
-            const markers = reaches ? computedMarkers(baseByUrn.get(replacedUrn)!) : [];
-            for (const [segments, value] of leaves(resource.inputs, [], [])) {
-                const refersTo = isPlainObject(value) && value.$ref === replacedUrn;
-                const carries = typeof value === "string" && markers.some((marker) => value.includes(marker));
-                const path = formatPath(segments);
-                if ((refersTo || carries) && !changedPaths.has(path) && !isSecret(segments)) {
-                    changes.push(change(segments, { old: valueAtSegments(old.inputs, segments), new: { knownAfter: replacedLabel } }));
-                    changedPaths.add(path);
-                }
-            }
+        for (const unknown of unknownsOf(resource)) {
+            if (changedPaths.has(unknown.path) || isSecret(unknown.segments)) continue;
+            changes.push(change(unknown.segments, { old: valueAtSegments(old.inputs, unknown.segments), new: unknown.new }));
+            changedPaths.add(unknown.path);
         }
 
         // Rules judge the new inputs with the unknown values in place, as a preview's would be.
-        const newInputs = changes.filter((candidate) => isUnknown(candidate.new)).reduce((inputs, unknown) => withValueAt(inputs, unknown.segments, unknown.new), resource.inputs);
+        const newInputs = withUnknowns(resource.inputs, changes);
         const providerInputs = resource.provider ? headByUrn.get(resource.provider)?.inputs : undefined;
-        const evaluation = evaluate(row, changes, { oldInputs: old.inputs, newInputs, ...(providerInputs ? { providerInputs } : {}) });
+        const createdDependencyTypes = Object.fromEntries(Object.entries(resource.propertyDependencies).map(([key, urns]) =>
+            [key, [...new Set(urns.filter((urn) => headByUrn.has(urn) && !oldOf.has(urn)).map((urn) => headByUrn.get(urn)!.type))]]));
+        const evaluation = evaluate(row, changes, { oldInputs: old.inputs, newInputs, createdDependencyTypes, ...(providerInputs ? { providerInputs } : {}) });
         if (resource.provider && replaced.has(resource.provider)) {
-            evaluation.forcedBy.push({ path: "provider", because: `its provider ${replaced.get(resource.provider)} is replaced`, source: "pulumi/pulumi pkg/resource/deploy/step_generator.go (providerChanged)" });
+            evaluation.forcedBy.push({ path: "provider", because: `its provider ${replaced.get(resource.provider)!.label} is replaced`, source: "pulumi/pulumi pkg/resource/deploy/step_generator.go (providerChanged)" });
         }
-        const action: Action | undefined = evaluation.forcedBy.length > 0 ? "replace" : changes.length > 0 ? "update" : undefined;
+        const conflict = conflicts.get(resource.urn);
+        if (conflict) evaluation.failures.push(conflict);
+        // A registration the engine refuses is shown even when its inputs are the same.
+        const action: Action | undefined = evaluation.forcedBy.length > 0 ? "replace" : changes.length > 0 || conflict ? "update" : undefined;
         if (!action) {
             counts.unchanged++;
             continue;
@@ -321,13 +429,14 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
         counts[action]++;
         let deleteFirst = false;
         if (action === "replace") {
-            replaced.set(resource.urn, common.label);
+            replaced.set(resource.urn, { label: common.label, old });
             if (old.protect && resource.protect) evaluation.failures.push(protectedFrom("replace"));
+            evaluation.failures.push(...rangeConflicts(row, resource, newInputs, base, resource.deleteBeforeReplace ? old : undefined));
             const fixed = row?.fixedName;
             const name = fixed ? valueAt(resource.inputs, fixed.path) : undefined;
             const sameScope = !fixed?.scope || valueAt(resource.inputs, fixed.scope) === valueAt(old.inputs, fixed.scope);
             if (fixed && typeof name === "string" && name === valueAt(old.inputs, fixed.path) && sameScope) {
-                if (fixed.onReplace === "deleteFirst") deleteFirst = true;
+                if (fixed.onReplace === "deleteFirst" || resource.deleteBeforeReplace) deleteFirst = true;
                 else {
                     evaluation.failures.push({
                         path: fixed.path,
@@ -350,7 +459,7 @@ export function diffPlans(base: readonly RecordedResource[], head: readonly Reco
     }
 
     for (const resource of base) {
-        if (!counted(resource) || headByUrn.has(resource.urn)) continue;
+        if (!counted(resource) || headByUrn.has(resource.urn) || aliased.has(resource.urn)) continue;
         counts.delete++;
         const danger = REPLACE_ON_CHANGE[resource.type]?.danger;
         results.push({

@@ -1,3 +1,4 @@
+import { blockOfCidr } from "../config/addressSet";
 import { gibibytes } from "./quantity";
 
 /**
@@ -27,6 +28,8 @@ export interface RuleContext {
     /** The resource's whole inputs, old and new. */
     readonly oldInputs: Readonly<Record<string, unknown>>;
     readonly newInputs: Readonly<Record<string, unknown>>;
+    /** Per top-level input, the types of the resources this update creates whose outputs it carries. */
+    readonly createdDependencyTypes?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface PropertyRule {
@@ -54,6 +57,21 @@ export interface TypeRow {
         readonly onReplace: "deleteFirst" | "fails";
         readonly source: string;
     };
+    /**
+     * A range the resource holds alone within a scope (a subnet's CIDR block in its VPC). Every old resource still
+     * exists while new ones are created: Pulumi creates a replacement before deleting the old resource, and deletes
+     * replaced and removed resources only after all creates and updates (pulumi/pulumi pkg/resource/deploy/
+     * step_generator.go: "the delete step is generated later on, after all creates/updates finish"). A resource
+     * created, or replaced, with a range that overlaps an old one's in the same scope therefore fails.
+     */
+    readonly exclusiveRange?: {
+        readonly path: string;
+        readonly scope: string;
+        readonly overlaps: (a: string, b: string) => boolean;
+        /** What the cloud API answers. */
+        readonly refusal: string;
+        readonly source: string;
+    };
     /** Why replacing or deleting it is dangerous (stateful or address-bearing); absent for the rest. */
     readonly danger?: string;
     /** Notes on updates that only work under conditions. */
@@ -64,6 +82,10 @@ const TF = (file: string): string => `TF ${file}`;
 const forceNew = (paths: readonly string[], file: string, because = "forces a new resource"): PropertyRule[] =>
     paths.map((path) => ({ path, effect: "replace", because, source: TF(file) }));
 
+const cidrsOverlap = (a: string, b: string): boolean => {
+    const [first, second] = [blockOfCidr(a).range, blockOfCidr(b).range];
+    return first.first <= second.last && second.first <= first.last;
+};
 const isSet = (value: unknown): boolean => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 const removedAny = (oldValue: unknown, newValue: unknown): boolean =>
     Array.isArray(oldValue) && (!Array.isArray(newValue) || oldValue.some((item) => !newValue.includes(item)));
@@ -111,6 +133,13 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, TypeRow>> = {
     },
     "aws:ec2/subnet:Subnet": {
         rules: forceNew(["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "ipv4IpamPoolId", "ipv4NetmaskLength", "ipv6IpamPoolId", "ipv6Native", "ipv6NetmaskLength", "outpostArn"], "ec2/vpc_subnet.go"),
+        exclusiveRange: {
+            path: "cidrBlock",
+            scope: "vpcId",
+            overlaps: cidrsOverlap,
+            refusal: "EC2 refuses a subnet whose CIDR block overlaps another subnet of the VPC (InvalidSubnet.Conflict)",
+            source: "EC2 API Reference, CreateSubnet (\"the subnets' CIDR blocks must not overlap\"), error InvalidSubnet.Conflict; Pulumi docs, deleteBeforeReplace (\"By default … Pulumi creates new instances of resources before deleting old ones\")",
+        },
         danger: "nodes, NAT gateways and the NLB have network interfaces in it",
     },
     "aws:ec2/routeTable:RouteTable": { rules: forceNew(["vpcId"], "ec2/vpc_route_table.go") },
@@ -161,6 +190,16 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, TypeRow>> = {
                 because: "an EKS cluster cannot move to another VPC: its replaced security group and the new subnets are rejected",
                 source: "EKS User Guide, network-reqs (new subnets must be in the same VPC and AZs as the original ones)",
             },
+            // This stack creates one public and one private subnet per zone (components/aws/network.ts): a subnet it
+            // creates and adds is in a zone the cluster was not created with. An existing VPC's subnet may be in one of
+            // its zones, which the plan cannot see: that stays a caution.
+            ...["publicSubnetIds", "privateSubnetIds"].map((path): PropertyRule => ({
+                path,
+                effect: "fails",
+                when: (_old, _new, context) => context.createdDependencyTypes?.[path]?.includes("aws:ec2/subnet:Subnet") === true,
+                because: "the subnets added are new ones of this stack, in a new Availability Zone, and EKS accepts subnets only in the zones the cluster was created with: the cluster update (UpdateClusterConfig) fails",
+                source: "EKS User Guide, \"View Amazon EKS networking requirements for VPC and subnets\" (\"All subnets that you add must be in the same set of AZs as originally provided when you created the cluster\"); aws/containers-roadmap#2330",
+            })),
         ],
         fixedName: { path: "name", onReplace: "fails", source: "EKS CreateCluster: cluster names are unique per account and region" },
         danger: "a new control plane: new endpoint, OIDC issuer and cluster security group; every Kubernetes object is recreated through a new provider",

@@ -1,8 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { changedSecretKeys, checkoutBase, lockfilesDiffer, planBase } from "../harness/basePlan";
 import { estimateMonthlyCost, unpricedRegion } from "../harness/cost";
-import { diffMarkdown } from "../harness/diffReport";
+import { diffMarkdown, notComparableLine, notComparableMarkdown } from "../harness/diffReport";
 import { ProgramFailure } from "../harness/mockEngine";
 import { planFails, planStack, type Plan } from "../harness/plan";
 import { dangerousChanges, diffPlans, summaryLine } from "../harness/planDiff";
@@ -16,7 +16,10 @@ import { formatTimings, PhaseTimer } from "../harness/phaseTimer";
  * tree, and writes out/<stack>/diff.md, out/<stack>/summary.md (of the working tree) and, when the
  * traffic topology changes, out/<stack>/topology.md.
  *   npm run diff -- [stack] [--base <git-ref>]     (default: dev, HEAD)
- * Exits 1 when the working tree does not plan, or its plan fails (schema errors, mandatory policies).
+ * A base without Pulumi.<stack>.yaml is a new stack: everything is created. A base that does not plan is
+ * compared with nothing: the output and diff.md start with "Not comparable: …" instead of the summary line.
+ * Exits 1 when the working tree does not plan, or its plan fails (schema errors, mandatory policies); the
+ * base's failure is not the working tree's, and does not change the exit code.
  */
 
 const USAGE = "usage: npm run diff -- [stack] [--base <git-ref>]";
@@ -53,6 +56,7 @@ async function main(): Promise<number> {
     const notes: string[] = [];
     let head: Plan;
     let basePlan: Plan | undefined;
+    let baseFailure: string | undefined;
     try {
         try {
             head = await planStack(stack);
@@ -61,10 +65,14 @@ async function main(): Promise<number> {
             return 1;
         }
         timer.lap("working tree plan");
-        try {
-            basePlan = await planBase(checkout.dir, stack);
-        } catch (error) {
-            notes.push(`The base commit ${checkout.sha.slice(0, 7)} does not plan "${stack}" (${describe(error).split("\n")[0]}): the diff is against an empty plan.`);
+        if (!existsSync(join(checkout.dir, `Pulumi.${stack}.yaml`))) {
+            notes.push(`The base commit ${checkout.sha.slice(0, 7)} has no Pulumi.${stack}.yaml: the stack is new, and everything in it is created.`);
+        } else {
+            try {
+                basePlan = await planBase(checkout.dir, stack);
+            } catch (error) {
+                baseFailure = describe(error);
+            }
         }
         const secrets = changedSecretKeys(stack, checkout.dir);
         if (secrets.length > 0) notes.push(`Secret config changed in Pulumi.${stack}.yaml (ciphertext differs, value not readable offline): ${secrets.join(", ")}. The resources that consume it update.`);
@@ -74,31 +82,38 @@ async function main(): Promise<number> {
     }
     timer.lap("base worktree and plan");
 
-    const baseResources = basePlan?.run.resources ?? [];
-    const diff = diffPlans(baseResources, head.run.resources);
-    const headTopology = topologyMarkdown(head.run.resources);
-    const topologyChanged = basePlan === undefined || topologyMarkdown(baseResources) !== headTopology;
+    const baseLabel = `\`${base}\` (${checkout.sha.slice(0, 7)})`;
+    const headLabel = "the working tree";
     const outDir = join(PROJECT_ROOT, "out", stack);
     mkdirSync(outDir, { recursive: true });
-    const baseRegion = basePlan?.region ?? head.region;
-    const priced = unpricedRegion(baseRegion) === undefined && unpricedRegion(head.region) === undefined;
-    writeFileSync(join(outDir, "diff.md"), diffMarkdown({
-        stack,
-        diff,
-        baseLabel: `\`${base}\` (${checkout.sha.slice(0, 7)})`,
-        headLabel: "the working tree",
-        ...(priced ? { baseCost: estimateMonthlyCost(baseResources, baseRegion), headCost: estimateMonthlyCost(head.run.resources, head.region) } : {}),
-        notes,
-        topologyChanged,
-    }));
+    let topologyChanged = false;
+    const headTopology = topologyMarkdown(head.run.resources);
+    if (baseFailure !== undefined) {
+        writeFileSync(join(outDir, "diff.md"), notComparableMarkdown({ stack, baseLabel, headLabel, reason: baseFailure, notes }));
+        console.log([notComparableLine({ stack, baseLabel, reason: baseFailure }), ...baseFailure.split("\n").slice(1)].join("\n"));
+    } else {
+        const baseResources = basePlan?.run.resources ?? [];
+        const diff = diffPlans(baseResources, head.run.resources);
+        topologyChanged = basePlan === undefined || topologyMarkdown(baseResources) !== headTopology;
+        const baseRegion = basePlan?.region ?? head.region;
+        const priced = unpricedRegion(baseRegion) === undefined && unpricedRegion(head.region) === undefined;
+        writeFileSync(join(outDir, "diff.md"), diffMarkdown({
+            stack,
+            diff,
+            baseLabel,
+            headLabel,
+            ...(priced ? { baseCost: estimateMonthlyCost(baseResources, baseRegion), headCost: estimateMonthlyCost(head.run.resources, head.region) } : {}),
+            notes,
+            topologyChanged,
+        }));
+        console.log(summaryLine(diff));
+        const dangerous = dangerousChanges(diff);
+        if (dangerous.length > 0) console.log(`Dangerous changes: ${dangerous.map((change) => `${change.action}${change.failures.length > 0 ? " that fails" : ""} ${change.label}`).join("; ")}`);
+    }
     writeFileSync(join(outDir, "summary.md"), summaryMarkdown(head));
     const topologyFile = join(outDir, "topology.md");
     if (topologyChanged) writeFileSync(topologyFile, `Traffic topology of \`${stack}\` (working tree):\n\n${headTopology}\n`);
     else rmSync(topologyFile, { force: true });
-
-    console.log(summaryLine(diff));
-    const dangerous = dangerousChanges(diff);
-    if (dangerous.length > 0) console.log(`Dangerous changes: ${dangerous.map((change) => `${change.action} ${change.label}`).join("; ")}`);
     for (const note of notes) console.log(note);
     console.log(`Wrote ${["diff.md", "summary.md", ...(topologyChanged ? ["topology.md"] : [])].map((file) => join("out", stack, file)).join(", ")}`);
     timer.lap("diff and reports");

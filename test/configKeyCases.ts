@@ -58,6 +58,8 @@ const CORTEX_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/elasticpath/c
 const MIRROR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror";
 const ADMIN = "arn:aws:iam::123456789012:role/platform-admin";
 const CONNECTION = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+/** What the plan cannot see about an existing VPC's subnet (EKS User Guide, network-reqs). */
+const EXISTING_SUBNET_ZONE = "the cluster update fails if the subnet is in an Availability Zone the cluster was not created with, which the offline plan cannot see";
 
 function additional(config: Config, name: string): AdditionalRouteInput {
     const route = config.routes.additional?.find((candidate) => candidate.name === name);
@@ -145,6 +147,14 @@ export const LIVE_STACKS = {
             activemq(config).allowNatEgress = false;
         },
     },
+    devLegacyLayout: {
+        stack: "dev",
+        label: "dev, 2 zones in the legacy layout",
+        edit: (config) => {
+            everyOptionalKey(config);
+            config.network!.subnetLayout = "legacy";
+        },
+    },
     devPreviousVersion: {
         stack: "dev",
         label: "dev on 1.35",
@@ -211,9 +221,10 @@ export const KEY_CASES: readonly KeyCase[] = [
             replace: [
                 "Attachment edge-dev-443", "Attachment edge-dev-61616", "Attachment edge-dev-6379", "Attachment edge-dev-80", "ManagedNodeGroup edge-dev-nodes",
             ],
+            fail: ["Cluster edge-dev"],
         },
         documented: {
-            why: "A managed node group cannot change its subnets: Pulumi creates a new group in the three zones, then deletes the old one, whose nodes EKS drains (EKS User Guide, \"Delete a managed node group\": each node is drained, forced after 5 minutes).",
+            why: "A live cluster cannot gain a zone: EKS accepts subnets only in the Availability Zones it was created with (EKS User Guide, \"View Amazon EKS networking requirements for VPC and subnets\"; aws/containers-roadmap#2330), so the update fails at the cluster (UpdateClusterConfig), once the third zone's subnets, which it takes as inputs, exist. Choose the zone count when the stack is created, or build a new stack and move the traffic.",
             section: "Day-2 changes",
         },
     },
@@ -234,9 +245,34 @@ export const KEY_CASES: readonly KeyCase[] = [
                 "NatGateway edge-dev-nat-0", "RouteTableAssociation edge-dev-public-0", "RouteTableAssociation edge-dev-public-1", "Subnet edge-dev-public-0",
                 "Subnet edge-dev-public-1",
             ],
+            fail: ["Subnet edge-dev-public-0"],
         },
         documented: {
-            why: "Only for stacks created before the zoneIndexed layout, whose subnets it keeps; on any other stack it re-carves the public subnets, which recreates the NAT gateway and the NLB (a new DNS name, which the alias records follow).",
+            why: "Only for stacks created before the zoneIndexed layout, whose subnets it keeps. On a stack created with zoneIndexed it re-carves the public subnets: the first new /19 overlaps the old /20s, and Pulumi creates it while they still exist, which EC2 refuses (InvalidSubnet.Conflict), so the update fails there.",
+            section: "Day-2 changes",
+        },
+    },
+    {
+        key: "network.subnetLayout",
+        live: "devLegacyLayout",
+        change: "legacy → zoneIndexed",
+        edit: (c) => { c.network!.subnetLayout = "zoneIndexed"; },
+        effect: {
+            update: [
+                "Cluster edge-dev", "Deployment ingress-controller/haproxy-ingress", "Ingress activemq/activemq-openwire", "Ingress cortex/cortex",
+                "Record api-dev-commerce-example-com-a", "Record grafana-dev-commerce-example-com-a", "Record mq-dev-commerce-example-com-a",
+                "Record status-dev-commerce-example-com-a", "RouteTable edge-dev-private-0", "RouteTable edge-dev-private-1",
+                "SecurityGroupIngressRule edge-dev-nlb-in-61616-nat-0",
+            ],
+            replace: [
+                "Listener edge-dev-443", "Listener edge-dev-61616", "Listener edge-dev-6379", "Listener edge-dev-80", "LoadBalancer edge-dev",
+                "NatGateway edge-dev-nat-0", "RouteTableAssociation edge-dev-public-0", "RouteTableAssociation edge-dev-public-1", "Subnet edge-dev-public-0",
+                "Subnet edge-dev-public-1",
+            ],
+            fail: ["Subnet edge-dev-public-0", "Subnet edge-dev-public-1"],
+        },
+        documented: {
+            why: "A 2-zone stack created before the zoneIndexed layout has public /19s, which the zoneIndexed /20s at the same base overlap: Pulumi creates each new subnet before deleting the old ones, EC2 refuses an overlapping CIDR in the VPC (InvalidSubnet.Conflict), and the update fails at the public subnets. Keep such a stack on legacy.",
             section: "Day-2 changes",
         },
     },
@@ -296,11 +332,19 @@ export const KEY_CASES: readonly KeyCase[] = [
             section: "Day-2 changes",
         },
     },
-    { key: "network.existing.publicSubnetIds", live: "devExistingVpc", change: "a third subnet added", edit: (c) => { c.network!.existing!.publicSubnetIds.push("subnet-0aaaaaaaaaaaaaaa3"); }, effect: { update: ["Cluster edge-dev", "LoadBalancer edge-dev"] } },
+    {
+        key: "network.existing.publicSubnetIds",
+        live: "devExistingVpc",
+        change: "a third subnet added",
+        note: EXISTING_SUBNET_ZONE,
+        edit: (c) => { c.network!.existing!.publicSubnetIds.push("subnet-0aaaaaaaaaaaaaaa3"); },
+        effect: { update: ["Cluster edge-dev", "LoadBalancer edge-dev"] },
+    },
     {
         key: "network.existing.privateSubnetIds",
         live: "devExistingVpc",
         change: "a third subnet added",
+        note: EXISTING_SUBNET_ZONE,
         edit: (c) => { c.network!.existing!.privateSubnetIds.push("subnet-0bbbbbbbbbbbbbbb3"); },
         effect: {
             update: ["Cluster edge-dev"],

