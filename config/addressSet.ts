@@ -73,6 +73,12 @@ export function blockOfCidr(cidr: string): AddressBlock {
     return result.block;
 }
 
+/** Whether two CIDR blocks share an address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+    const [first, second] = [blockOfCidr(a).range, blockOfCidr(b).range];
+    return first.first <= second.last && second.first <= first.last;
+}
+
 /** Sorted, merged ranges. */
 function union(ranges: readonly Range[]): Range[] {
     const sorted = [...ranges].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { roleKey } from "../components/aws/accessEntries";
+import { subnetLayout } from "../components/aws/subnetLayout";
+import { cidrsOverlap } from "./addressSet";
 import { formatProblems, type ConfigProblem } from "./messages";
 import type { EdgeModel } from "./model";
 import { ConfigError } from "./read";
@@ -20,6 +22,8 @@ export interface AccountFacts {
     readonly clusterVersion?: string;
     /** How many subnets this stack's cluster was given, when it exists already. */
     readonly clusterSubnetCount?: number;
+    /** The cluster's VPC and subnets, when it exists already and the program created its network. */
+    readonly clusterNetwork?: { readonly vpcCidr: string; readonly subnetCidrs: readonly string[] };
     /**
      * Whether the role running this update has an access entry on this stack's cluster, when the cluster exists: true,
      * false, or undefined when it could not be read (e.g. the role may not call eks:DescribeAccessEntry).
@@ -30,7 +34,7 @@ export interface AccountFacts {
 }
 
 /** Reads the facts through the AWS provider's data sources (read-only calls). */
-async function readAccountFacts(clusterName: string): Promise<AccountFacts> {
+async function readAccountFacts(clusterName: string, readNetwork: boolean): Promise<AccountFacts> {
     const [zones, identity, clusters, region] = await Promise.all([
         aws.getAvailabilityZones({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
         aws.getCallerIdentity({}),
@@ -42,6 +46,7 @@ async function readAccountFacts(clusterName: string): Promise<AccountFacts> {
     const cluster = clusters.names.includes(clusterName) ? await aws.eks.getCluster({ name: clusterName }) : undefined;
     const callerRoleArn = roleKey(session.issuerArn) ? session.issuerArn : undefined;
     const callerHasAccessEntry = cluster && callerRoleArn ? await hasAccessEntry(clusterName, callerRoleArn) : undefined;
+    const clusterNetwork = cluster && readNetwork ? await readClusterNetwork(cluster.vpcConfig.vpcId, cluster.vpcConfig.subnetIds) : undefined;
     return {
         region: region.region,
         availabilityZones: zones.names,
@@ -49,8 +54,14 @@ async function readAccountFacts(clusterName: string): Promise<AccountFacts> {
         eksClusterNames: clusters.names,
         ...(cluster ? { clusterVersion: cluster.version, clusterSubnetCount: cluster.vpcConfig.subnetIds.length } : {}),
         ...(callerHasAccessEntry !== undefined ? { callerHasAccessEntry } : {}),
+        ...(clusterNetwork ? { clusterNetwork } : {}),
         preview: pulumi.runtime.isDryRun(),
     };
+}
+
+async function readClusterNetwork(vpcId: string, subnetIds: readonly string[]): Promise<AccountFacts["clusterNetwork"]> {
+    const [vpc, subnets] = await Promise.all([aws.ec2.getVpc({ id: vpcId }), Promise.all(subnetIds.map((id) => aws.ec2.getSubnet({ id })))]);
+    return { vpcCidr: vpc.cidrBlock, subnetCidrs: subnets.map((subnet) => subnet.cidrBlock) };
 }
 
 /** DescribeAccessEntry answers ResourceNotFoundException for a principal without an entry (EKS API reference). */
@@ -102,8 +113,34 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
             message: `is ${model.network.availabilityZones}, but the cluster ${clusterName} was created in ${liveZones} zones, and EKS takes only subnets in the zones a cluster was created with (EKS User Guide, networking requirements: at most ${liveZones} here; more zones means a new cluster)`,
         });
     }
+    problems.push(...subnetLayoutProblems(model, clusterName, facts));
     problems.push(...versionStepProblems(model.cluster.kubernetesVersion, facts.clusterVersion));
     return problems;
+}
+
+/**
+ * A live subnet that the configured layout would replace with one overlapping it: Pulumi creates the replacement
+ * before deleting the old subnet, and EC2 refuses the overlap (CreateSubnet, InvalidSubnet.Conflict), so the update
+ * would fail halfway. This is a stack created with the other layout (a 2-zone stack before zone-indexed subnets).
+ * Only while the VPC keeps its CIDR: a new CIDR replaces the VPC, and subnets of different VPCs never conflict.
+ */
+function subnetLayoutProblems(model: EdgeModel, clusterName: string, facts: AccountFacts): ConfigProblem[] {
+    const live = facts.clusterNetwork;
+    if (model.network.existing || live === undefined || live.vpcCidr !== model.network.cidr) return [];
+    const planned = subnetLayout(model.network.cidr, model.network.availabilityZones, model.network.subnetLayout);
+    const plannedCidrs = [...planned.publicCidrs, ...planned.privateCidrs];
+    const conflicts = live.subnetCidrs.filter((cidr) => !plannedCidrs.includes(cidr) && plannedCidrs.some((next) => cidrsOverlap(cidr, next)));
+    if (conflicts.length === 0) return [];
+    const other = model.network.subnetLayout === "zoneIndexed" ? "legacy" : "zoneIndexed";
+    const otherLayout = subnetLayout(model.network.cidr, live.subnetCidrs.length / 2, other);
+    const createdWithOther = [...otherLayout.publicCidrs, ...otherLayout.privateCidrs].sort().join() === [...live.subnetCidrs].sort().join();
+    const remedy = createdWithOther
+        ? `the stack was created with the ${other} layout: set network.subnetLayout: ${other}`
+        : "subnets cannot be re-carved in place: keep the layout and zone count the cluster was created with";
+    return [{
+        key: "network.subnetLayout",
+        message: `is ${model.network.subnetLayout}, but the cluster ${clusterName} has subnets ${conflicts.join(", ")} that it would replace with overlapping ones, which EC2 refuses (InvalidSubnet.Conflict) halfway through the update (${remedy})`,
+    }];
 }
 
 const minorOf = (version: string): number => Number(version.split(".")[1]);
@@ -126,7 +163,7 @@ function versionStepProblems(wanted: string, running: string | undefined): Confi
 
 /** Reads the account and throws one ConfigError listing every mismatch; call before registering anything. */
 export async function checkAccount(model: EdgeModel, clusterName: string): Promise<AccountFacts> {
-    const facts = await readAccountFacts(clusterName);
+    const facts = await readAccountFacts(clusterName, model.network.existing === undefined);
     const problems = accountProblems(model, clusterName, facts);
     if (problems.length > 0) throw new ConfigError(model.stack, formatProblems(problems));
     return facts;

@@ -1,4 +1,4 @@
-import { blockOfCidr } from "../config/addressSet";
+import { cidrsOverlap } from "../config/addressSet";
 import { gibibytes } from "./quantity";
 
 /**
@@ -82,10 +82,6 @@ const TF = (file: string): string => `TF ${file}`;
 const forceNew = (paths: readonly string[], file: string, because = "forces a new resource"): PropertyRule[] =>
     paths.map((path) => ({ path, effect: "replace", because, source: TF(file) }));
 
-const cidrsOverlap = (a: string, b: string): boolean => {
-    const [first, second] = [blockOfCidr(a).range, blockOfCidr(b).range];
-    return first.first <= second.last && second.first <= first.last;
-};
 const isSet = (value: unknown): boolean => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0);
 const removedAny = (oldValue: unknown, newValue: unknown): boolean =>
     Array.isArray(oldValue) && (!Array.isArray(newValue) || oldValue.some((item) => !newValue.includes(item)));

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { clock } from "../config/clock";
 import { formatProblems } from "../config/messages";
 import { buildModel, type EdgeModel } from "../config/model";
+import { subnetLayout } from "../components/aws/subnetLayout";
 import { accountProblems, type AccountFacts } from "../config/preflight";
 import { validateStackConfig } from "../config/validate";
 import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
@@ -66,6 +67,26 @@ describe("account preflight", () => {
         );
         assert.deepEqual(accountProblems(three, "edge-dev", facts({ eksClusterNames: ["edge-dev"], clusterSubnetCount: 6 })), []);
         assert.deepEqual(accountProblems(three, "edge-dev", facts()), [], "a new cluster starts in any number of zones");
+    });
+
+    it("refuses a layout that would replace the live subnets with overlapping ones, naming the layout the stack has", () => {
+        const zoneIndexed = modelWith((v) => { v.network = { availabilityZones: 2 }; });
+        const cidr = zoneIndexed.network.cidr;
+        const live = (layout: "legacy" | "zoneIndexed", zones: number) => {
+            const carved = subnetLayout(cidr, zones, layout);
+            return facts({ eksClusterNames: ["edge-dev"], clusterSubnetCount: zones * 2, clusterNetwork: { vpcCidr: cidr, subnetCidrs: [...carved.privateCidrs, ...carved.publicCidrs] } });
+        };
+        const legacyPublic = subnetLayout(cidr, 2, "legacy").publicCidrs[0];
+        assert.equal(
+            formatProblems(accountProblems(zoneIndexed, "edge-dev", live("legacy", 2))),
+            `  network.subnetLayout: is zoneIndexed, but the cluster edge-dev has subnets ${legacyPublic} that it would replace with overlapping ones, which EC2 refuses (InvalidSubnet.Conflict) halfway through the update (the stack was created with the legacy layout: set network.subnetLayout: legacy)`,
+        );
+        const legacy = modelWith((v) => { v.network = { availabilityZones: 2, subnetLayout: "legacy" }; });
+        assert.deepEqual(accountProblems(legacy, "edge-dev", live("legacy", 2)), []);
+        assert.deepEqual(accountProblems(zoneIndexed, "edge-dev", live("zoneIndexed", 2)), []);
+        assert.match(formatProblems(accountProblems(legacy, "edge-dev", live("zoneIndexed", 3))), /set network\.subnetLayout: zoneIndexed\)$/, "3 zones to 2 under legacy re-carves the publics");
+        const otherCidr = facts({ eksClusterNames: ["edge-dev"], clusterSubnetCount: 4, clusterNetwork: { vpcCidr: "10.99.0.0/16", subnetCidrs: ["10.99.0.0/18", "10.99.64.0/18", "10.99.192.0/19", "10.99.224.0/19"] } });
+        assert.deepEqual(accountProblems(zoneIndexed, "edge-dev", otherCidr), [], "a new VPC CIDR replaces the VPC: no conflict");
     });
 
     it("refuses the role creating the cluster among the viewers too", () => {
