@@ -134,6 +134,9 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "aws:ec2/launchTemplate:LaunchTemplate": "no charge (its volumes are priced with the node group)",
     "aws:iam/role:Role": "no charge",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "no charge",
+    "aws:iam/rolePolicy:RolePolicy": "no charge",
+    "aws:codebuild/project:Project": "no charge while idle; its build minutes are billed per use (an assumption line says so)",
+    "aws:codebuild/webhook:Webhook": "no charge",
     "aws:eks/addon:Addon": "no charge (its pods run on the nodes)",
     "aws:eks/accessEntry:AccessEntry": "no charge",
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": "no charge",
@@ -324,7 +327,11 @@ export function estimateMonthlyCost(resources: readonly RecordedResource[], regi
         });
     }
     if (ofType("aws:cloudwatch/logGroup:LogGroup").length > 0) {
-        assumptions.push(`${logGb} GB of control-plane logs per month and log group (assumed: the audit log grows with API traffic; read the log group's IncomingBytes); storage counted uncompressed, an upper bound`);
+        assumptions.push(`${logGb} GB of logs per month and log group (assumed: the audit log grows with API traffic; read the log group's IncomingBytes); storage counted uncompressed, an upper bound`);
+    }
+
+    for (const project of ofType("aws:codebuild/project:Project")) {
+        assumptions.push(`deploy runner ${String(project.inputs.name ?? project.name)}: CodeBuild bills each minute a deploy job runs on it (${String((project.inputs.environment as { computeType?: unknown } | undefined)?.computeType ?? "its compute type")}); not in the total`);
     }
 
     const records = ofType("aws:route53/record:Record");

@@ -236,6 +236,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, TypeRow>> = {
     // IAM and KMS
     "aws:iam/role:Role": { rules: forceNew(["name", "namePrefix", "path"], "iam/role.go") },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { rules: forceNew(["role", "policyArn"], "iam/role_policy_attachment.go") },
+    "aws:iam/rolePolicy:RolePolicy": { rules: forceNew(["name", "namePrefix", "role"], "iam/role_policy.go") },
     "aws:kms/key:Key": {
         rules: forceNew(["keyUsage", "customerMasterKeySpec", "keySpec", "multiRegion", "customKeyStoreId", "xksKeyId"], "kms/key.go"),
         danger: "the old key is scheduled for deletion after deletionWindowInDays; what it encrypted (EKS secrets) must not depend on it by then",
@@ -243,8 +244,15 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, TypeRow>> = {
     "aws:cloudwatch/logGroup:LogGroup": {
         rules: forceNew(["name", "namePrefix", "logGroupClass"], "logs/group.go"),
         fixedName: { path: "name", onReplace: "fails", source: "CloudWatch Logs CreateLogGroup: ResourceAlreadyExistsException" },
-        danger: "the control-plane log history is deleted with it",
+        danger: "its log history (the control plane's, or the deploy runner's builds') is deleted with it",
     },
+
+    // Deploy runner
+    "aws:codebuild/project:Project": {
+        rules: forceNew(["name"], "codebuild/project.go"),
+        fixedName: { path: "name", onReplace: "fails", source: "CodeBuild CreateProject: ResourceAlreadyExistsException" },
+    },
+    "aws:codebuild/webhook:Webhook": { rules: forceNew(["projectName"], "codebuild/webhook.go") },
 
     // Load balancing and DNS
     "aws:lb/loadBalancer:LoadBalancer": {

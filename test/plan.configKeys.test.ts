@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { referenceRows } from "../config/reference";
 import { planStack, type Plan } from "../harness/plan";
+import { typesWithoutPrice } from "../harness/cost";
 import { dangerousChanges, diffPlans, resourceLabel, type PlanDiff, type ResourceChange } from "../harness/planDiff";
+import { typesWithoutRow } from "../harness/replaceOnChange";
 import { accepted, configsOf, KEY_CASES, LIVE_STACKS, overridesFor, type Config, type Effect, type KeyCase, type LiveStack, withDayTwoTable } from "./configKeyCases";
 
 /**
@@ -208,4 +210,13 @@ describe("each key changed on a live stack", () => {
             });
         }
     }
+});
+
+describe("the types the day-2 cases plan", () => {
+    it("each have a replace-on-change row and a price (or a reason they cost nothing)", async () => {
+        const plans = (await Promise.allSettled([...planCache.values()])).flatMap((settled) => (settled.status === "fulfilled" ? [settled.value] : []));
+        assert.ok(plans.length > 10, `${plans.length} plans`);
+        const resources = plans.flatMap((plan) => plan.run.resources);
+        assert.deepEqual({ withoutRow: typesWithoutRow(resources), withoutPrice: typesWithoutPrice(resources) }, { withoutRow: [], withoutPrice: [] });
+    });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import program from "../index";
+import { estimateMonthlyCost } from "../harness/cost";
 import { planStack, type Plan } from "../harness/plan";
 import { ProgramFailure, runUnderMocks } from "../harness/mockEngine";
 import { PROJECT, readStackFile } from "../harness/stackFile";
@@ -54,6 +55,12 @@ describe("the deploy runner", () => {
             "logs:CreateLogStream", "logs:PutLogEvents",
         ]);
         assert.deepEqual(policy.Statement.find((statement) => [statement.Action].flat()[0]?.startsWith("codeconnections:"))?.Resource, CONNECTION);
+    });
+
+    it("costs nothing while idle, its build minutes named as left out of the estimate", () => {
+        const estimate = estimateMonthlyCost(plan.run.resources, plan.region);
+        assert.deepEqual(estimate.unpriced, []);
+        assert.ok(estimate.assumptions.includes("deploy runner edge-dev-deploy-runner: CodeBuild bills each minute a deploy job runs on it (BUILD_GENERAL1_MEDIUM); not in the total"), estimate.assumptions.join("\n"));
     });
 
     it("is absent unless configured", async () => {
