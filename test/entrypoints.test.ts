@@ -206,6 +206,26 @@ describe("a first preview knows every value but the truly unknown ones", () => {
         ]);
     });
 
+    it("leaves unknown in Kubernetes objects only leaves computed at deploy time, never a whole object", () => {
+        const deployment = productionPreview.registrations.find((registration) => registration.type === "kubernetes:apps/v1:Deployment" && registration.name === "edge-production-controller")!;
+        const publishAddress = unknownPaths(deployment.inputs).find((path) => path.includes(".args["))!;
+        const unknownByObject = Object.fromEntries(productionPreview.registrations
+            .filter((registration) => registration.type.startsWith("kubernetes:") && unknownPaths(registration.inputs).length > 0)
+            .map((registration) => [`${registration.type} ${registration.name}`, unknownPaths(registration.inputs)]));
+        assert.deepEqual(unknownByObject, {
+            // The `kubernetes` Service's ClusterIP: EKS picks the service range.
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy ingress-controller/haproxy-ingress": ["spec.egress[0].to[0].ipBlock.cidr"],
+            // The WAF agent Service's ClusterIP, and the checksum of the config that holds it; the NLB's DNS name.
+            "kubernetes:core/v1:ConfigMap edge-production-config": ["data.modsecurity-endpoints"],
+            "kubernetes:apps/v1:Deployment edge-production-controller": ["spec.template.metadata.annotations.commerce-edge/config-checksum", publishAddress],
+            // The credentials Secret's resourceVersion, which the API server assigns.
+            "kubernetes:apps/v1:StatefulSet activemq-broker": ["spec.template.metadata.annotations.commerce-edge/credentials-version"],
+            // Allowlists that admit the NAT gateways' Elastic IPs.
+            "kubernetes:networking.k8s.io/v1:Ingress activemq-openwire-ingress": [`metadata.annotations.${ALLOWLIST}`],
+            "kubernetes:networking.k8s.io/v1:Ingress cortex-ingress": [`metadata.annotations.${ALLOWLIST}`],
+        });
+    });
+
     it("leaves unknown only modsecurity-endpoints in the controller ConfigMap", () => {
         const configMap = productionPreview.registrations.find((registration) => registration.type === "kubernetes:core/v1:ConfigMap" && registration.name === "edge-production-config")!;
         assert.deepEqual(unknownPaths(configMap.inputs), ["data.modsecurity-endpoints"]);

@@ -51,7 +51,7 @@ describe("NetworkPolicy builders", () => {
     });
 
     it("admit no metrics scraper when none is configured", () => {
-        const spec = controllerPolicySpec({ publicPorts: table().publicPorts, vpcCidrs: ["10.0.0.0/16"], apiServerAddress: "172.20.0.1", backends: [], metricsScraperNamespaces: [] }) as any;
+        const spec = controllerPolicySpec({ publicPorts: table().publicPorts, vpcCidrs: ["10.0.0.0/16"], apiServerCidr: "172.20.0.1/32", backends: [], metricsScraperNamespaces: [] }) as any;
         assert.equal(spec.ingress.length, 2);
         assert.deepEqual(spec.ingress.map((rule: { ports: { port: number }[] }) => rule.ports.map((port) => port.port)), [[8080, 8443, 61616], [10253]]);
     });

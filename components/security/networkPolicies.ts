@@ -54,15 +54,17 @@ export class ClusterNetworkPolicies extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterNetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:k8s:ClusterNetworkPolicies", name, {}, opts);
         const table = args.routeTable;
+        // Outside the apply: only the address stays unknown in a first preview, not the whole spec.
+        const apiServerCidr = pulumi.output(args.apiServerAddress).apply((address) => `${address}/32`);
         const allows: PlannedPolicy[] = [
             ...[...args.namespaces.keys()].map((namespace) => ({ namespace, name: NAMESPACE_POLICIES.dns, spec: dnsEgressSpec() })),
             {
                 namespace: CONTROLLER_NAMESPACE,
                 name: CONTROLLER_NAME,
-                spec: pulumi.all([args.vpcCidrs, args.apiServerAddress]).apply(([vpcCidrs, apiServerAddress]) => controllerPolicySpec({
+                spec: pulumi.output(args.vpcCidrs).apply((vpcCidrs) => controllerPolicySpec({
                     publicPorts: table.publicPorts,
                     vpcCidrs,
-                    apiServerAddress,
+                    apiServerCidr,
                     backends: controllerBackends(table),
                     metricsScraperNamespaces: args.metricsScraperNamespaces,
                 })),

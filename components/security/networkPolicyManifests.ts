@@ -1,4 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
 import { ACTIVEMQ, CONTROLLER_PORTS, type PublicPort, type RouteTable } from "../../config/routeTable";
 import type { EgressRuleConfig } from "../../config/schema";
@@ -120,8 +121,8 @@ export interface ControllerPolicyInput {
     readonly publicPorts: readonly PublicPort[];
     /** The VPC's CIDR blocks: NLB health checks come from there, and pods and nodes live there. */
     readonly vpcCidrs: readonly string[];
-    /** ClusterIP of the `kubernetes` Service. */
-    readonly apiServerAddress: string;
+    /** ClusterIP of the `kubernetes` Service as a /32; EKS computes the service range, so it may be unknown in a preview. */
+    readonly apiServerCidr: pulumi.Input<string>;
     readonly backends: readonly BackendPeer[];
     readonly metricsScraperNamespaces: readonly string[];
 }
@@ -145,7 +146,7 @@ export function controllerPolicySpec(input: ControllerPolicyInput): NetworkPolic
             : []),
     ];
     const egress: NetworkPolicyRule[] = [
-        { peers: [{ ipBlock: { cidr: `${input.apiServerAddress}/32` } }], ports: [API_SERVER_PORT] },
+        { peers: [{ ipBlock: { cidr: input.apiServerCidr } }], ports: [API_SERVER_PORT] },
         { peers: [{ podSelector: { matchLabels: { ...WAF_LABELS } } }], ports: [WAF_PORT] },
         ...input.backends.map((backend) => ({ peers: [podsPeer(backend.namespace, backend.podLabels)], ports: backend.ports })),
     ];
