@@ -1,5 +1,6 @@
 import type { MockResourceArgs, MockResourceResult } from "@pulumi/pulumi/runtime";
 import { createHash, createHmac, randomBytes } from "node:crypto";
+import { contentHash } from "../components/contentHash";
 import { offlineZones } from "./zones";
 
 /**
@@ -12,13 +13,9 @@ export const FAKE_ACCOUNT_ID = "123456789012";
 /** Stands in for the NLB's canonical hosted-zone id (AWS publishes one per region). */
 export const FAKE_NLB_ZONE_ID = "Z0FAKENLBZONE0000001";
 
-function digest(text: string, length: number): string {
-    return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
 /** A hosted zone's id, one per zone name: moving the records to another zone changes their zoneId, as in Route53. */
 export function fakeHostedZoneId(zoneName: string): string {
-    return `Z0FAKE${digest(zoneName, 14).toUpperCase()}`;
+    return `Z0FAKE${contentHash(zoneName, 14).toUpperCase()}`;
 }
 
 function fakeId(type: string, name: string): string {
@@ -31,12 +28,12 @@ function fakeId(type: string, name: string): string {
         "aws:ec2/eip:Eip": "eipalloc-",
         "aws:ec2/routeTable:RouteTable": "rtb-",
     };
-    return `${prefixes[type] ?? ""}${digest(`${type}/${name}`, 17)}`;
+    return `${prefixes[type] ?? ""}${contentHash(`${type}/${name}`, 17)}`;
 }
 
 /** A name Pulumi auto-names: the logical name and a random 7-character suffix (Pulumi docs, "Resource names"). */
 function autoName(type: string, name: string): string {
-    return `${name}-${digest(`${type}/${name}/autoname`, 7)}`;
+    return `${name}-${contentHash(`${type}/${name}/autoname`, 7)}`;
 }
 
 function fakeIpv4(seed: string, firstOctets: string): string {
@@ -71,8 +68,8 @@ function kubernetesState(args: MockResourceArgs, inputs: Inputs): Inputs {
 
 /** `physicalName` is the `name` input when given; pulumi-eks auto-names `<name>-eksCluster-<random>` otherwise. */
 function eksClusterState(name: string, physicalName: string | undefined, version: string, region: string): Inputs {
-    const clusterName = physicalName ?? `${name}-eksCluster-${digest(name, 7)}`;
-    const endpoint = `https://${digest(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+    const clusterName = physicalName ?? `${name}-eksCluster-${contentHash(name, 7)}`;
+    const endpoint = `https://${contentHash(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
     const kubeconfig = {
         apiVersion: "v1",
         kind: "Config",
@@ -81,7 +78,7 @@ function eksClusterState(name: string, physicalName: string | undefined, version
         "current-context": "aws",
         users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
     };
-    const oidcIssuer = `https://oidc.eks.${region}.amazonaws.com/id/${digest(name, 32).toUpperCase()}`;
+    const oidcIssuer = `https://oidc.eks.${region}.amazonaws.com/id/${contentHash(name, 32).toUpperCase()}`;
     return {
         kubeconfig,
         kubeconfigJson: JSON.stringify(kubeconfig),
@@ -117,15 +114,15 @@ export function fakeResourceState(args: MockResourceArgs, region: string): MockR
         case "eks:index:ManagedNodeGroup":
             return {
                 id,
-                state: { ...inputs, nodeGroup: { nodeGroupName: args.name, resources: [{ autoscalingGroups: [{ name: `eks-${args.name}-${digest(args.name, 12)}` }] }] } },
+                state: { ...inputs, nodeGroup: { nodeGroupName: args.name, resources: [{ autoscalingGroups: [{ name: `eks-${args.name}-${contentHash(args.name, 12)}` }] }] } },
             };
         case "aws:lb/loadBalancer:LoadBalancer":
             return {
                 id: arn,
-                state: { ...inputs, arn, arnSuffix: `net/${args.name}/${digest(args.name, 16)}`, dnsName: `${args.name}-${digest(args.name, 10)}.elb.${region}.amazonaws.com`, zoneId: FAKE_NLB_ZONE_ID },
+                state: { ...inputs, arn, arnSuffix: `net/${args.name}/${contentHash(args.name, 16)}`, dnsName: `${args.name}-${contentHash(args.name, 10)}.elb.${region}.amazonaws.com`, zoneId: FAKE_NLB_ZONE_ID },
             };
         case "aws:lb/targetGroup:TargetGroup":
-            return { id: arn, state: { ...inputs, arn, arnSuffix: `targetgroup/${args.name}/${digest(args.name, 16)}` } };
+            return { id: arn, state: { ...inputs, arn, arnSuffix: `targetgroup/${args.name}/${contentHash(args.name, 16)}` } };
         case "aws:ec2/eip:Eip":
             return { id, state: { ...inputs, allocationId: id, publicIp: fakeIpv4(args.name, "203.0.113") } };
         case "aws:ec2/natGateway:NatGateway":

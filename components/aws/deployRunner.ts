@@ -37,7 +37,6 @@ function connectionService(connectionArn: string): string {
  */
 export class DeployRunner extends pulumi.ComponentResource {
     readonly projectName: pulumi.Output<string>;
-    readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: DeployRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("commerce-edge:aws:DeployRunner", name, {}, opts);
@@ -138,7 +137,6 @@ export class DeployRunner extends pulumi.ComponentResource {
         }, parent);
 
         this.projectName = project.name;
-        this.securityGroupId = securityGroup.id;
-        this.registerOutputs({ projectName: this.projectName, securityGroupId: this.securityGroupId });
+        this.registerOutputs({ projectName: this.projectName });
     }
 }

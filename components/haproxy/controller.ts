@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import type { PublicPort } from "../../config/routeTable";
 import { CONTROLLER_PORTS } from "../../config/routeTable";
 import {
@@ -19,6 +18,7 @@ import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata } from "../
 import { INGRESS_CLASS, INGRESS_CONTROLLER } from "./keys";
 import { wafConfigFiles, wafConfigHash, type WafConfigInput } from "./wafConfig";
 import { WAF_LABELS, WAF_NAME, WAF_PORT, wafDeploymentSpec, wafServiceSpec } from "./wafManifests";
+import { contentHash } from "../contentHash";
 
 export interface IngressControllerArgs {
     /** Kubernetes provider of the cluster. */
@@ -161,7 +161,7 @@ export class IngressController extends pulumi.ComponentResource {
             }, inNamespace)
             : undefined;
 
-        const checksum = pulumi.output(configData).apply((data) => createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16));
+        const checksum = pulumi.output(configData).apply((data) => contentHash(JSON.stringify(data), 16));
         const deployment = new k8s.apps.v1.Deployment(`${name}-controller`, {
             metadata: { name: CONTROLLER_NAME, namespace: CONTROLLER_NAMESPACE, labels: { ...labels, ...CONTROLLER_LABELS } },
             spec: controllerDeploymentSpec({ ...controllerInput, configChecksum: checksum, publishAddress: args.publishAddress }),

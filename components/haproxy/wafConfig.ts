@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { HttpRoute } from "../../config/routeTable";
+import { contentHash } from "../contentHash";
 
 /**
  * The ModSecurity configuration this program gives the SPOA agent (jcmoraisjr/modsecurity-spoa), as
@@ -243,5 +243,5 @@ export function wafConfigInput(settings: WafSettings, routes: readonly HttpRoute
 
 /** Content hash of the files: it names the ConfigMap, so that a change creates a new one and rolls the agent. */
 export function wafConfigHash(files: readonly WafConfigFile[]): string {
-    return createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 10);
+    return contentHash(JSON.stringify(files), 10);
 }

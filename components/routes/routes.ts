@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { disruptionBudgetSpec } from "../disruptionBudget";
 import { ACTIVEMQ, type HttpRoute, type RouteTable, type TcpRoute } from "../../config/routeTable";
 import { namespacePodSecurity, plainPodTemplate, podSecurityMetadata, type NamedPodTemplate } from "../security/podSecurity";
@@ -20,6 +19,7 @@ import {
     webDeploymentSpec,
     webServiceSpec,
 } from "./workloadManifests";
+import { contentHash } from "../contentHash";
 
 export interface RoutesArgs {
     readonly provider: k8s.Provider;
@@ -68,7 +68,7 @@ export class Routes extends pulumi.ComponentResource {
             image: args.activemq.image,
             configMapName: ACTIVEMQ_CONFIG_MAP,
             credentialsSecretName: ACTIVEMQ_CREDENTIALS_SECRET,
-            configChecksum: createHash("sha256").update(brokerXml).digest("hex").slice(0, 16),
+            configChecksum: contentHash(brokerXml, 16),
         };
         // The credentials' version does not touch the pod's security fields.
         const brokerSpec = activemqStatefulSetSpec({ ...brokerInput, credentialsVersion: "" });
@@ -154,7 +154,7 @@ export class Routes extends pulumi.ComponentResource {
             metadata: { name: ACTIVEMQ.serviceName, namespace: ACTIVEMQ.namespace, labels: activemqLabels },
             spec: activemqStatefulSetSpec({ ...brokerInput, credentialsVersion: credentials.metadata.apply((metadata) => metadata.resourceVersion ?? "") }),
         // Not on the Service: Pulumi's Service await waits for endpoints, which only these pods provide.
-        }, { ...options, dependsOn: [activemqNamespace, credentials, brokerConfig, claim, ...args.storageReady] });
+        }, { ...options, dependsOn: [activemqNamespace, brokerConfig, claim, ...args.storageReady] });
 
         // Annotations stay a plain map: a preview then knows every value but a NAT allowlist (Pulumi sends
         // nested Outputs value by value), so policies can check the WAF and other keys before the first up.
