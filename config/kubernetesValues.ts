@@ -54,18 +54,35 @@ export function ingressPathProblem(path: string): string | undefined {
     return undefined;
 }
 
+/** RFC 3986 path and query characters without the quote: what the kubelet sends in its request line. */
+const PROBE_PATH_CHARACTERS = /^\/([A-Za-z0-9\-._~!$&()*+,;=:@/?]|%[0-9A-Fa-f]{2})*$/;
+
+/**
+ * An HTTP probe path: the kubelet parses it as a URL reference (kubernetes pkg/probe/http/request.go formatURL), so
+ * a query is allowed and the Ingress-only sequences (`//`, `/./`) are not refused; it never reaches HAProxy.
+ */
+export function probePathProblem(path: string): string | undefined {
+    if (!path.startsWith("/")) return `${JSON.stringify(path)} is not an absolute path (must start with "/")`;
+    if (!PROBE_PATH_CHARACTERS.test(path)) {
+        return `${JSON.stringify(path)} has a character outside URL path and query characters (letters, digits, - . _ ~ ! $ & ( ) * + , ; = : @ / ? and %XX escapes; no quotes, spaces, fragments or control characters)`;
+    }
+    return undefined;
+}
+
 /** The path elements Kubernetes Prefix matching compares: split on "/", empty elements (trailing slash) ignored. */
 export function pathElements(path: string): string[] {
     return path.split("/").filter((element) => element !== "");
 }
 
-const QUANTITY = /^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$/;
+/** apimachinery pkg/api/resource quantity.go and suffix.go: binary, decimal (n, u and m included) or exponent suffixes. */
+const QUANTITY = /^\+?([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][-+]?[0-9]+)?$/;
 
-/** A non-negative resource quantity; `memory` refuses the milli suffix (512m is half a byte). */
+/** A non-negative resource quantity; `memory` refuses the sub-unit suffixes (512m is half a byte). */
 export function quantityProblem(value: string, resource: "cpu" | "memory"): string | undefined {
     if (!QUANTITY.test(value)) {
         return `${JSON.stringify(value)} is not a Kubernetes quantity (a number with an optional suffix: ${resource === "cpu" ? "250m, 0.5, 2" : "512Mi, 2Gi, 1G"})`;
     }
-    if (resource === "memory" && value.endsWith("m")) return `${JSON.stringify(value)} is in millibytes (use Mi or Gi, e.g. 512Mi)`;
+    const subUnit = ({ m: "millibytes", u: "microbytes", n: "nanobytes" } as const)[value.slice(-1) as "m" | "u" | "n"];
+    if (resource === "memory" && subUnit) return `${JSON.stringify(value)} is in ${subUnit} (use Mi or Gi, e.g. 512Mi)`;
     return undefined;
 }

@@ -71,9 +71,9 @@ export const CONFIG_RULES: readonly ConfigRule[] = [
     },
     {
         id: "paths",
-        checks: "Ingress and probe paths: absolute, no `//`, `/./`, `/../`, `%2f`, not ending in `/.` or `/..`, only URL path characters (no quotes, spaces, control characters; `%` only as %XX)",
-        why: "The API server refuses those Prefix/Exact paths; quotes and control characters would break haproxy-ingress's map files and HAProxy's config",
-        source: `[networking validation.go validateHTTPIngressPath](${K8S}/pkg/apis/networking/validation/validation.go); [haproxy-ingress maps.go](${HAPROXY_INGRESS}/pkg/haproxy/types/maps.go)`,
+        checks: "Ingress paths: absolute, no `//`, `/./`, `/../`, `%2f`, not ending in `/.` or `/..`, only URL path characters (no quotes, spaces, control characters; `%` only as %XX). Probe paths: absolute, URL path and query characters",
+        why: "The API server refuses those Prefix/Exact paths; quotes and control characters would break haproxy-ingress's map files and HAProxy's config. The kubelet sends a probe path, query included, in its request line",
+        source: `[networking validation.go validateHTTPIngressPath](${K8S}/pkg/apis/networking/validation/validation.go); [haproxy-ingress maps.go](${HAPROXY_INGRESS}/pkg/haproxy/types/maps.go); [probe/http request.go formatURL](${K8S}/pkg/probe/http/request.go)`,
     },
     {
         id: "path-overlap",

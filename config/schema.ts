@@ -4,7 +4,7 @@ import { SUBNET_LAYOUTS } from "../components/aws/subnetLayout";
 import { AGENT_METHODS, CRS_VERSION, DEFAULT_ALLOWED_METHODS, EXCLUDABLE_RULE_IDS } from "../components/haproxy/wafConfig";
 import { cidrProblem } from "./cidr";
 import { haproxyTimeoutProblem, rewriteTargetProblem } from "./haproxyValues";
-import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, ingressPathProblem, quantityProblem } from "./kubernetesValues";
+import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, ingressPathProblem, probePathProblem, quantityProblem } from "./kubernetesValues";
 import { UPGRADE_POLICIES } from "./kubernetesVersion";
 
 /**
@@ -155,8 +155,7 @@ const image = checked(imageProblem);
 
 const timeout = checked(haproxyTimeoutProblem);
 const ingressPath = checked(ingressPathProblem);
-/** Probe paths reach the kubelet, not HAProxy, but are held to the same path characters. */
-const probePath = ingressPath;
+const probePath = checked(probePathProblem);
 
 const allowlist = z
     .array(cidr)

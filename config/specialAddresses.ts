@@ -33,6 +33,9 @@ export const NON_GLOBAL_IPV4: readonly SpecialBlock[] = [
 /** Within global unicast 2000::/3 (RFC 4291), the blocks that are not globally reachable. */
 export const GLOBAL_UNICAST_IPV6 = "2000::/3";
 export const NON_GLOBAL_IPV6: readonly SpecialBlock[] = [
+    // Taken whole: the registry marks a few service blocks inside it globally reachable (2001:1::1/128, 2001:1::2/128,
+    // 2001:3::/32 AMT, 2001:4:112::/48 AS112, 2001:20::/28 ORCHIDv2, 2001:30::/28 DRIP), none a client network; and
+    // the config refuses IPv6 allowlist entries anyway, the NLB being IPv4-only.
     { cidr: "2001::/23", name: "IETF protocol assignments (RFC 2928)" },
     { cidr: "2001:db8::/32", name: "documentation (RFC 3849)", documentation: true },
     { cidr: "2002::/16", name: "6to4 (RFC 3056)" },

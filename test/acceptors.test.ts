@@ -90,7 +90,7 @@ const cases: Case[] = [
         expected: [
             "routes.additional[0].path: \"/it's\" has a character outside URL path characters (letters, digits, - . _ ~ ! $ & ( ) * + , ; = : @ / and %XX escapes; no quotes, spaces or control characters)",
             "routes.additional[1].path: \"/two words\" has a character outside URL path characters (letters, digits, - . _ ~ ! $ & ( ) * + , ; = : @ / and %XX escapes; no quotes, spaces or control characters)",
-            "routes.additional[2].workload.healthPath: \"/health\\n\" has a character outside URL path characters (letters, digits, - . _ ~ ! $ & ( ) * + , ; = : @ / and %XX escapes; no quotes, spaces or control characters)",
+            "routes.additional[2].workload.healthPath: \"/health\\n\" has a character outside URL path and query characters (letters, digits, - . _ ~ ! $ & ( ) * + , ; = : @ / ? and %XX escapes; no quotes, spaces, fragments or control characters)",
             "routes.additional[3].workload.healthPath: \"health\" is not an absolute path (must start with \"/\")",
         ],
     },
@@ -195,6 +195,12 @@ const cases: Case[] = [
             "routes.additional[0].workload.cpu: \"1 core\" is not a Kubernetes quantity (a number with an optional suffix: 250m, 0.5, 2)",
             "routes.additional[0].workload.memory: \"512m\" is in millibytes (use Mi or Gi, e.g. 512Mi)",
         ],
+    },
+    {
+        rule: "quantities",
+        name: "memory in nanobytes",
+        mutate: (v) => { v.routes.additional = [httpRoute({ name: "web", host: "w.example.com", service: undefined, workload: { ...workload, memory: "536870912000n" } })]; },
+        expected: ["routes.additional[0].workload.memory: \"536870912000n\" is in nanobytes (use Mi or Gi, e.g. 512Mi)"],
     },
     // HAProxy.
     {
@@ -446,6 +452,15 @@ const validCases: ValidCase[] = [
     { name: "a production stack named prod-eu, its certificate an existing Secret", stack: "prod-eu", mutate: (v) => { v.environment = "production"; v.ingress = { defaultCertificateSecret: "ingress-controller/tls", replicas: 3 }; } },
     { name: "Intel flex and AMD instance types in us-east-1", other: { "aws:region": "us-east-1" }, mutate: (v) => { v.cluster = { nodeInstanceTypes: ["m7i-flex.large", "m6a.large"] }; } },
     { name: "a quoted Kubernetes version", mutate: (v) => { v.cluster = { kubernetesVersion: "1.35" }; } },
+    {
+        name: "a probe path with a query, and CPU in nano- and microcores",
+        mutate: (v) => {
+            v.routes.additional = [
+                httpRoute({ name: "a", host: "a.example.com", service: undefined, workload: { ...workload, healthPath: "/health?full=1", cpu: "500000000n" } }),
+                httpRoute({ name: "b", host: "b.example.com", service: undefined, workload: { ...workload, healthPath: "//status", cpu: "250000u" } }),
+            ];
+        },
+    },
 ];
 
 describe("configs that stay valid", () => {
