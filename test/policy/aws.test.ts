@@ -26,6 +26,19 @@ describe("eks-endpoint-not-world-open", () => {
         stack.eksCluster.props.vpcConfig.endpointPublicAccess = false;
         assert.deepEqual(evaluate(stack), []);
     });
+
+    it("reports CIDRs that admit every address only together, judged by the addresses they admit", () => {
+        const stack = compliantStack();
+        stack.eksComponent.props.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"];
+        assertSingle(evaluate(stack, PRODUCTION_CONFIG), {
+            policy: "eks-endpoint-not-world-open",
+            level: "mandatory",
+            includes: "the public API endpoint admits every address (0.0.0.0/1, 128.0.0.0/1 together)",
+            resource: stack.eksComponent.urn,
+        });
+        stack.eksComponent.props.publicAccessCidrs = ["0.0.0.0/1", "128.0.0.0/2"];
+        assert.deepEqual(evaluate(stack, PRODUCTION_CONFIG), []);
+    });
 });
 
 describe("eks-control-plane-logs", () => {

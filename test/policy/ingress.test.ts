@@ -103,6 +103,25 @@ describe("ingress-source-allowlist", () => {
         assert.deepEqual(evaluate(stack, { "ingress-source-allowlist": { allowWorldOpen: true } }), []);
     });
 
+    it("reports entries that admit every address only together, and a list of nothing but exceptions", () => {
+        const stack = compliantStack();
+        const annotations = stack.httpIngress.props.metadata.annotations;
+        annotations[key(IngressKey.allowlistSourceRange)] = "0.0.0.0/1,128.0.0.0/1";
+        assertSingle(evaluate(stack, PRODUCTION_CONFIG), {
+            policy: "ingress-source-allowlist",
+            level: "mandatory",
+            includes: "admits every IPv4 address with its entries together (0.0.0.0/1, 128.0.0.0/1)",
+        });
+        annotations[key(IngressKey.allowlistSourceRange)] = "!10.0.0.0/8";
+        assertSingle(evaluate(stack, PRODUCTION_CONFIG), {
+            policy: "ingress-source-allowlist",
+            level: "mandatory",
+            includes: "holds only exceptions (!10.0.0.0/8), which admit every other address",
+        });
+        annotations[key(IngressKey.allowlistSourceRange)] = "0.0.0.0/1,128.0.0.0/2";
+        assert.deepEqual(evaluate(stack, PRODUCTION_CONFIG), []);
+    });
+
     it("reports invalid entries and accepts bare addresses and exceptions", () => {
         const stack = compliantStack();
         stack.httpIngress.props.metadata.annotations[key(IngressKey.allowlistSourceRange)] = "203.0.113.10, 2001:db8::1,!10.0.0.0/8,10.0.0.1/8,not-an-ip";
