@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { roleKey } from "../components/aws/accessEntries";
 import { subnetLayout } from "../components/aws/subnetLayout";
 import { cidrsOverlap } from "./addressSet";
+import { parseCidr } from "./cidr";
 import { formatProblems, type ConfigProblem } from "./messages";
 import type { EdgeModel } from "./model";
 import { ConfigError } from "./read";
@@ -29,6 +30,8 @@ export interface AccountFacts {
      * false, or undefined when it could not be read (e.g. the role may not call eks:DescribeAccessEntry).
      */
     readonly callerHasAccessEntry?: boolean;
+    /** Public addresses of this stack's NAT gateways, once the program has created them. */
+    readonly natAddresses?: readonly string[];
     /** A preview (`pulumi preview`): it creates nothing. */
     readonly preview?: boolean;
 }
@@ -47,6 +50,8 @@ async function readAccountFacts(clusterName: string, readNetwork: boolean): Prom
     const callerRoleArn = roleKey(session.issuerArn) ? session.issuerArn : undefined;
     const callerHasAccessEntry = cluster && callerRoleArn ? await hasAccessEntry(clusterName, callerRoleArn) : undefined;
     const clusterNetwork = cluster && readNetwork ? await readClusterNetwork(cluster.vpcConfig.vpcId, cluster.vpcConfig.subnetIds) : undefined;
+    // components/aws/network.ts names each NAT gateway's Elastic IP <cluster name>-nat-<index>.
+    const natAddresses = readNetwork ? (await aws.ec2.getEips({ filters: [{ name: "tag:Name", values: [`${clusterName}-nat-*`] }] })).publicIps : [];
     return {
         region: region.region,
         availabilityZones: zones.names,
@@ -55,6 +60,7 @@ async function readAccountFacts(clusterName: string, readNetwork: boolean): Prom
         ...(cluster ? { clusterVersion: cluster.version, clusterSubnetCount: cluster.vpcConfig.subnetIds.length } : {}),
         ...(callerHasAccessEntry !== undefined ? { callerHasAccessEntry } : {}),
         ...(clusterNetwork ? { clusterNetwork } : {}),
+        ...(natAddresses.length > 0 ? { natAddresses } : {}),
         preview: pulumi.runtime.isDryRun(),
     };
 }
@@ -114,6 +120,7 @@ export function accountProblems(model: EdgeModel, clusterName: string, facts: Ac
         });
     }
     problems.push(...subnetLayoutProblems(model, clusterName, facts));
+    problems.push(...natDuplicateProblems(model, facts));
     problems.push(...versionStepProblems(model.cluster.kubernetesVersion, facts.clusterVersion));
     return problems;
 }
@@ -141,6 +148,25 @@ function subnetLayoutProblems(model: EdgeModel, clusterName: string, facts: Acco
         key: "network.subnetLayout",
         message: `is ${model.network.subnetLayout}, but the cluster ${clusterName} has subnets ${conflicts.join(", ")} that it would replace with overlapping ones, which EC2 refuses (InvalidSubnet.Conflict) halfway through the update (${remedy})`,
     }];
+}
+
+/**
+ * A TCP route with allowNatEgress gets a security-group rule per NAT address (components/aws/loadBalancer.ts); an
+ * allowlist entry that is one of those addresses would be the same rule again, which EC2 refuses
+ * (AuthorizeSecurityGroupIngress: InvalidPermission.Duplicate) halfway through the update. The addresses exist only
+ * once the network does, so a first update cannot be checked, and need not be: nobody can list them before.
+ */
+function natDuplicateProblems(model: EdgeModel, facts: AccountFacts): ConfigProblem[] {
+    const nat = new Set((facts.natAddresses ?? []).map((address) => `${address}/32`));
+    if (nat.size === 0) return [];
+    return model.routeTable.tcp.filter((route) => route.allowNatEgress).flatMap((route) => route.allowlist.flatMap((entry, index) => {
+        const parsed = parseCidr(entry);
+        if (!parsed.ok || !nat.has(parsed.cidr.canonical)) return [];
+        return [{
+            key: `${route.configKey}.allowlist[${index}]`,
+            message: `is ${entry}, the address of one of this stack's NAT gateways, which allowNatEgress already admits (remove the entry: the NLB's security group would get the same rule twice, which EC2 refuses with InvalidPermission.Duplicate)`,
+        }];
+    }));
 }
 
 const minorOf = (version: string): number => Number(version.split(".")[1]);

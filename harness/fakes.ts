@@ -168,6 +168,8 @@ export function fakeInvokeResult(token: string, inputs: Inputs, region: string):
                 ],
                 default: false,
             };
+        case "aws:ec2/getEips:getEips":
+            return { allocationIds: [], publicIps: [], id: region };
         case "aws:eks/getClusters:getClusters":
             return { names: [], region, id: region };
         case "aws:eks/getCluster:getCluster":

@@ -49,6 +49,18 @@ describe("account preflight", () => {
         assert.deepEqual(accountProblems(admins, "edge-dev", facts({ preview: true })), []);
     });
 
+    it("refuses an allowlist entry that is a NAT address allowNatEgress already admits (one security-group rule twice)", () => {
+        const nat = facts({ natAddresses: ["34.240.1.10", "34.240.1.11"] });
+        const both = modelWith((v) => { v.routes.activemq.allowNatEgress = true; v.routes.activemq.allowlist = ["198.51.100.0/24", "34.240.1.11/32"]; });
+        assert.equal(
+            formatProblems(accountProblems(both, "edge-dev", nat)),
+            "  routes.activemq.allowlist[1]: is 34.240.1.11/32, the address of one of this stack's NAT gateways, which allowNatEgress already admits (remove the entry: the NLB's security group would get the same rule twice, which EC2 refuses with InvalidPermission.Duplicate)",
+        );
+        const listedOnly = modelWith((v) => { v.routes.activemq.allowNatEgress = false; v.routes.activemq.allowlist = ["34.240.1.11/32"]; });
+        assert.deepEqual(accountProblems(listedOnly, "edge-dev", nat), []);
+        assert.deepEqual(accountProblems(both, "edge-dev", facts()), [], "a first update: no NAT address exists yet");
+    });
+
     it("refuses an update of a live cluster by a role without an access entry, and says what to do", () => {
         const live = facts({ eksClusterNames: ["edge-dev"], callerHasAccessEntry: false });
         assert.equal(
