@@ -835,6 +835,22 @@ describe("the PR comment script", () => {
         assert.match(body, /an unclosed fence that would swallow the rest of the comment <\/details>\n```\n\n<\/details>$/m, "the fence is closed before the comment's own </details>");
     });
 
+    it("opens a fence only where CommonMark does: not on a backtick line whose info string holds a backtick", async () => {
+        // CommonMark 0.31.2 §4.5: the info string of a backtick fence may not contain backticks; a tilde fence's may.
+        const diff = [
+            "Resources: 0 to create, 1 to update, 0 to replace, 0 to delete, 80 unchanged",
+            "",
+            "```x`",
+            "Ping @octocat <img src=x onerror=alert(1)>",
+            "~~~x`",
+            "<b>code</b>",
+        ].join("\n");
+        const { body } = await commentFor({ dev: { "diff.md": diff, "head-status": "0\n" } });
+        assert.ok(body.includes("```x`\nPing @\u200boctocat &lt;img src=x onerror=alert(1)>\n"), body);
+        assert.doesNotMatch(body, /<img/);
+        assert.match(body, /~~~x`\n<b>code<\/b>\n~~~$/m, "the tilde fence opens and is closed");
+    });
+
     it("cuts what does not fit and links the full artifact", async () => {
         const long = `${DEV_DIFF.split("```")[0]}${Array.from({ length: 3000 }, (_, index) => `- **update** \`Ingress ns/route-${index}\``).join("\n")}\n\n## Monthly cost\n\nno change\n`;
         const { body } = await commentFor({ dev: { "diff.md": long, "head-status": "0\n" } });
