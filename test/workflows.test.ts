@@ -490,6 +490,10 @@ function checkDeploy(workflow: Workflow, up: Workflow, order: readonly string[])
             problems.push(`pulumi-up.yml: jobs.${jobId} needs \`concurrency: { group: <...${stackInput}...>, cancel-in-progress: false }\``);
         }
     }
+    // PULUMI_ACCESS_TOKEN is a secret of the stack's environment, which only the called job has: a caller cannot pass it
+    // (GitHub docs "Reuse workflows"), and a called job sees it under `secrets: inherit` (actions/runner#1490).
+    const declaredSecrets = Object.keys(workflowCallOf(up).secrets);
+    if (declaredSecrets.length > 0) problems.push(`pulumi-up.yml: declares workflow_call secrets (${declaredSecrets.join(", ")}); its job reads them from the stack's environment`);
 
     const jobOfStack = new Map<string, string>();
     for (const stack of order) {
@@ -499,6 +503,7 @@ function checkDeploy(workflow: Workflow, up: Workflow, order: readonly string[])
             continue;
         }
         jobOfStack.set(stack, found[0]);
+        if (found[1].secrets !== "inherit") problems.push(`${file}: jobs.${found[0]} must pass \`secrets: inherit\` (the stack's environment holds PULUMI_ACCESS_TOKEN)`);
         const runner = `\${{ vars.DEPLOY_RUNNER_${stack.toUpperCase()} }}`;
         if (found[1].with?.["runner-project"] !== runner) problems.push(`${file}: jobs.${found[0]} must pass \`runner-project: ${runner}\` (the stack's deploy runner, README "Reaching the Kubernetes API")`);
     }
@@ -638,13 +643,21 @@ describe("the workflow checkers reject", () => {
 
     it("a call of pulumi-up.yml with an input it does not declare, or without a required one", () => {
         const deploy = pristine("deploy.yml");
-        const dev = job(deploy, "dev") as { with?: Mapping; secrets?: unknown };
+        const dev = job(deploy, "dev") as { with?: Mapping };
         dev.with = { stak: "dev" };
-        dev.secrets = {};
         const problems = checkWorkflow(deploy, "mutated.yml");
         rejects(problems, /jobs\.dev\.with\.stak: not an input of pulumi-up\.yml/);
         rejects(problems, /jobs\.dev: pulumi-up\.yml needs `stack`/);
-        rejects(problems, /jobs\.dev: pulumi-up\.yml needs `PULUMI_ACCESS_TOKEN`/);
+    });
+
+    it("a deploy token passed by the caller, which has no environment, instead of read in the stack's environment", () => {
+        const deploy = pristine("deploy.yml");
+        (job(deploy, "production") as { secrets?: unknown }).secrets = { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" };
+        const up = pristine("pulumi-up.yml") as { on: { workflow_call: Mapping } };
+        up.on.workflow_call.secrets = { PULUMI_ACCESS_TOKEN: { required: true } };
+        const problems = checkDeploy(deploy, up as Workflow, DEPLOY_ORDER);
+        rejects(problems, /deploy\.yml: jobs\.production must pass `secrets: inherit`/);
+        rejects(problems, /pulumi-up\.yml: declares workflow_call secrets \(PULUMI_ACCESS_TOKEN\)/);
     });
 
     it("credentials that outlive or expire before the job, an unpinned Pulumi CLI, a second type-check, another Node.js", () => {
