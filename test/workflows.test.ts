@@ -61,6 +61,7 @@ interface Workflow {
     readonly name?: string;
     readonly on?: unknown;
     readonly permissions?: unknown;
+    readonly concurrency?: unknown;
     readonly jobs?: Record<string, Job>;
 }
 
@@ -407,6 +408,22 @@ function checkPullRequest(workflow: Workflow, stacks: readonly string[]): string
         }
         if (jobUses(job, "actions/upload-artifact").length === 0) problems.push(`${file}: jobs.${planId} must upload the diff for pull-request-comment.yml`);
     }
+    return problems;
+}
+
+/**
+ * pull-request-preview.yml: `pulumi preview` of every stack on pull requests, each in its environment preview-<stack>,
+ * in a workflow of its own (see checkComment), where a new push cancels the last one's previews.
+ */
+function checkPreview(workflow: Workflow, stacks: readonly string[]): string[] {
+    const problems: string[] = [];
+    const file = "pull-request-preview.yml";
+    const jobs = jobsOf(workflow);
+    if (!("pull_request" in triggers(workflow))) problems.push(`${file}: must run on pull_request`);
+    const concurrency = workflow.concurrency;
+    if (!isMapping(concurrency) || !String(concurrency.group ?? "").includes("github.event.pull_request.number") || concurrency["cancel-in-progress"] !== true) {
+        problems.push(`${file}: needs \`concurrency: { group: <...github.event.pull_request.number...>, cancel-in-progress: true }\` (a new push cancels the previews waiting for approval)`);
+    }
 
     const previewJob = jobs.find(([, job]) => jobUses(job, PULUMI).some((step) => step.with?.command === "preview"));
     if (previewJob === undefined) problems.push(`${file}: no pulumi preview job`);
@@ -439,6 +456,12 @@ function checkComment(workflow: Workflow, pullRequest: Workflow): string[] {
     if (pullRequest.name === undefined || !watched.includes(pullRequest.name)) problems.push(`${file}: must run on workflow_run of "${String(pullRequest.name)}"`);
     const script = jobsOf(workflow).flatMap(([, job]) => jobUses(job, "actions/github-script")).map((step) => String(step.with?.script ?? "")).join("\n");
     if (!script.includes("<!-- ")) problems.push(`${file}: the comment needs a hidden marker to be edited instead of duplicated`);
+    // A job waiting for an environment's approval keeps the watched run from completing ("Reviewing deployments").
+    for (const [jobId, job] of jobsOf(pullRequest)) {
+        if (environmentOf(job) !== undefined) {
+            problems.push(`pull-request.yml: jobs.${jobId} runs in an environment: its approval would hold the run ${file} waits for (move it to pull-request-preview.yml)`);
+        }
+    }
     return problems;
 }
 
@@ -467,6 +490,10 @@ function checkDeploy(workflow: Workflow, up: Workflow, order: readonly string[])
             problems.push(`pulumi-up.yml: jobs.${jobId} needs \`concurrency: { group: <...${stackInput}...>, cancel-in-progress: false }\``);
         }
     }
+    // PULUMI_ACCESS_TOKEN is a secret of the stack's environment, which only the called job has: a caller cannot pass it
+    // (GitHub docs "Reuse workflows"), and a called job sees it under `secrets: inherit` (actions/runner#1490).
+    const declaredSecrets = Object.keys(workflowCallOf(up).secrets);
+    if (declaredSecrets.length > 0) problems.push(`pulumi-up.yml: declares workflow_call secrets (${declaredSecrets.join(", ")}); its job reads them from the stack's environment`);
 
     const jobOfStack = new Map<string, string>();
     for (const stack of order) {
@@ -476,6 +503,7 @@ function checkDeploy(workflow: Workflow, up: Workflow, order: readonly string[])
             continue;
         }
         jobOfStack.set(stack, found[0]);
+        if (found[1].secrets !== "inherit") problems.push(`${file}: jobs.${found[0]} must pass \`secrets: inherit\` (the stack's environment holds PULUMI_ACCESS_TOKEN)`);
         const runner = `\${{ vars.DEPLOY_RUNNER_${stack.toUpperCase()} }}`;
         if (found[1].with?.["runner-project"] !== runner) problems.push(`${file}: jobs.${found[0]} must pass \`runner-project: ${runner}\` (the stack's deploy runner, README "Reaching the Kubernetes API")`);
     }
@@ -492,13 +520,19 @@ function checkDeploy(workflow: Workflow, up: Workflow, order: readonly string[])
 function checkProject(files: readonly WorkflowFile[]): string[] {
     const byName = new Map(files.map((file) => [file.file, file.workflow]));
     const pullRequest = byName.get("pull-request.yml");
+    const preview = byName.get("pull-request-preview.yml");
     const comment = byName.get("pull-request-comment.yml");
     const deploy = byName.get("deploy.yml");
     const up = byName.get("pulumi-up.yml");
-    if (pullRequest === undefined || comment === undefined || deploy === undefined || up === undefined) {
-        return ["pull-request.yml, pull-request-comment.yml, deploy.yml and pulumi-up.yml must exist"];
+    if (pullRequest === undefined || preview === undefined || comment === undefined || deploy === undefined || up === undefined) {
+        return ["pull-request.yml, pull-request-preview.yml, pull-request-comment.yml, deploy.yml and pulumi-up.yml must exist"];
     }
-    return [...checkPullRequest(pullRequest, stacksOfProject()), ...checkComment(comment, pullRequest), ...checkDeploy(deploy, up, DEPLOY_ORDER)];
+    return [
+        ...checkPullRequest(pullRequest, stacksOfProject()),
+        ...checkPreview(preview, stacksOfProject()),
+        ...checkComment(comment, pullRequest),
+        ...checkDeploy(deploy, up, DEPLOY_ORDER),
+    ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,8 +540,8 @@ function checkProject(files: readonly WorkflowFile[]): string[] {
 describe("GitHub workflows", () => {
     const files = loadWorkflows();
 
-    it("exist: pull-request, pull-request-comment and deploy", () => {
-        assert.deepEqual(files.map((file) => file.file), ["deploy.yml", "pull-request-comment.yml", "pull-request.yml", "pulumi-up.yml"]);
+    it("exist: pull-request, pull-request-preview, pull-request-comment, deploy and pulumi-up", () => {
+        assert.deepEqual(files.map((file) => file.file), ["deploy.yml", "pull-request-comment.yml", "pull-request-preview.yml", "pull-request.yml", "pulumi-up.yml"]);
     });
 
     for (const { file, text } of files) {
@@ -609,13 +643,21 @@ describe("the workflow checkers reject", () => {
 
     it("a call of pulumi-up.yml with an input it does not declare, or without a required one", () => {
         const deploy = pristine("deploy.yml");
-        const dev = job(deploy, "dev") as { with?: Mapping; secrets?: unknown };
+        const dev = job(deploy, "dev") as { with?: Mapping };
         dev.with = { stak: "dev" };
-        dev.secrets = {};
         const problems = checkWorkflow(deploy, "mutated.yml");
         rejects(problems, /jobs\.dev\.with\.stak: not an input of pulumi-up\.yml/);
         rejects(problems, /jobs\.dev: pulumi-up\.yml needs `stack`/);
-        rejects(problems, /jobs\.dev: pulumi-up\.yml needs `PULUMI_ACCESS_TOKEN`/);
+    });
+
+    it("a deploy token passed by the caller, which has no environment, instead of read in the stack's environment", () => {
+        const deploy = pristine("deploy.yml");
+        (job(deploy, "production") as { secrets?: unknown }).secrets = { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" };
+        const up = pristine("pulumi-up.yml") as { on: { workflow_call: Mapping } };
+        up.on.workflow_call.secrets = { PULUMI_ACCESS_TOKEN: { required: true } };
+        const problems = checkDeploy(deploy, up as Workflow, DEPLOY_ORDER);
+        rejects(problems, /deploy\.yml: jobs\.production must pass `secrets: inherit`/);
+        rejects(problems, /pulumi-up\.yml: declares workflow_call secrets \(PULUMI_ACCESS_TOKEN\)/);
     });
 
     it("credentials that outlive or expire before the job, an unpinned Pulumi CLI, a second type-check, another Node.js", () => {
@@ -642,17 +684,25 @@ describe("the workflow checkers reject", () => {
     });
 
     it("a preview outside its stack's environment", () => {
-        const workflow = pristine("pull-request.yml");
+        const workflow = pristine("pull-request-preview.yml");
         job(workflow, "cloud-preview").environment = "production";
-        rejects(checkPullRequest(workflow, DEPLOY_ORDER), /must run in `environment: preview-\$\{\{ matrix\.stack \}\}`/);
+        rejects(checkPreview(workflow, DEPLOY_ORDER), /must run in `environment: preview-\$\{\{ matrix\.stack \}\}`/);
+    });
+
+    it("a preview inside the workflow the PR comment waits for, and previews a new push does not cancel", () => {
+        const pullRequest = pristine("pull-request.yml");
+        const preview = pristine("pull-request-preview.yml");
+        (pullRequest.jobs as Record<string, Job>)["cloud-preview"] = job(preview, "cloud-preview");
+        rejects(checkComment(pristine("pull-request-comment.yml"), pullRequest), /pull-request\.yml: jobs\.cloud-preview runs in an environment: its approval would hold the run/);
+        rejects(checkPreview({ ...preview, concurrency: undefined }, DEPLOY_ORDER), /pull-request-preview\.yml: needs `concurrency: .*cancel-in-progress: true/);
     });
 
     it("a preview on a GitHub-hosted runner while its stack deploys from the VPC", () => {
-        const workflow = pristine("pull-request.yml");
+        const workflow = pristine("pull-request-preview.yml");
         const preview = job(workflow, "cloud-preview");
         preview["runs-on"] = "ubuntu-24.04";
         ((preview.strategy?.matrix?.include as Mapping[])[2] as Record<string, unknown>)["runner-project"] = "${{ vars.DEPLOY_RUNNER_STAGING }}";
-        const problems = checkPullRequest(workflow, DEPLOY_ORDER);
+        const problems = checkPreview(workflow, DEPLOY_ORDER);
         rejects(problems, /must run on `matrix\.runner-project` when it is set/);
         rejects(problems, /must give production `runner-project: \$\{\{ vars\.DEPLOY_RUNNER_PRODUCTION \}\}`/);
     });
@@ -833,6 +883,22 @@ describe("the PR comment script", () => {
         assert.ok(body.includes("`\"b\"` &lt;!-- hidden -->"));
         assert.doesNotMatch(body, /<img|<!-- hidden/);
         assert.match(body, /an unclosed fence that would swallow the rest of the comment <\/details>\n```\n\n<\/details>$/m, "the fence is closed before the comment's own </details>");
+    });
+
+    it("opens a fence only where CommonMark does: not on a backtick line whose info string holds a backtick", async () => {
+        // CommonMark 0.31.2 §4.5: the info string of a backtick fence may not contain backticks; a tilde fence's may.
+        const diff = [
+            "Resources: 0 to create, 1 to update, 0 to replace, 0 to delete, 80 unchanged",
+            "",
+            "```x`",
+            "Ping @octocat <img src=x onerror=alert(1)>",
+            "~~~x`",
+            "<b>code</b>",
+        ].join("\n");
+        const { body } = await commentFor({ dev: { "diff.md": diff, "head-status": "0\n" } });
+        assert.ok(body.includes("```x`\nPing @\u200boctocat &lt;img src=x onerror=alert(1)>\n"), body);
+        assert.doesNotMatch(body, /<img/);
+        assert.match(body, /~~~x`\n<b>code<\/b>\n~~~$/m, "the tilde fence opens and is closed");
     });
 
     it("cuts what does not fit and links the full artifact", async () => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ANNOTATION_PREFIX, IngressKey } from "../../components/haproxy/keys";
 import type { RecordedResource } from "../../harness/mockEngine";
+import { listStacks } from "../../harness/stackFile";
 import { POLICIES } from "../../policy/allPolicies";
 import { enforcementLevels, evaluatePolicies, loadPolicyConfig } from "../../policy/offline";
 import { PRODUCTION_CONFIG, compliantStack, evaluate } from "./fixtures";
@@ -107,14 +108,14 @@ describe("pack metadata", () => {
         for (const policy of POLICIES) assert.ok(policy.configSchema, `${policy.name} has no configSchema`);
     });
 
-    it("documents every policy with its dev and production level in the README", () => {
+    it("documents every policy with its level in each stack in the README", () => {
         const readme = readFileSync(join(__dirname, "../../policy/README.md"), "utf8");
-        const rows = new Map(
-            [...readme.matchAll(/^\| `([a-z0-9-]+)` \|.*\| (\w+) \| (\w+) \|$/gm)].map((match) => [match[1], [match[2], match[3]]] as const),
-        );
-        const dev = enforcementLevels(loadPolicyConfig("dev"));
-        const production = enforcementLevels(loadPolicyConfig("production"));
+        const cells = (line: string): string[] => line.split("|").slice(1, -1).map((cell) => cell.trim());
+        const stacks = cells(/^\| policy \| checks \|.*$/m.exec(readme)?.[0] ?? "").slice(2);
+        assert.deepEqual([...stacks].sort(), listStacks(), "one level column per Pulumi.<stack>.yaml");
+        const rows = new Map([...readme.matchAll(/^\| `([a-z0-9-]+)` \|.*$/gm)].map((match) => [match[1], cells(match[0]).slice(2)] as const));
+        const levels = stacks.map((stack) => enforcementLevels(loadPolicyConfig(stack)));
         assert.deepEqual([...rows.keys()].sort(), POLICIES.map((policy) => policy.name).sort());
-        for (const policy of POLICIES) assert.deepEqual(rows.get(policy.name), [dev[policy.name], production[policy.name]], policy.name);
+        for (const policy of POLICIES) assert.deepEqual(rows.get(policy.name), levels.map((level) => level[policy.name]), policy.name);
     });
 });
