@@ -218,7 +218,7 @@ interface CidrList {
     readonly cidrs: readonly string[];
 }
 
-function routeAllowlists(config: StackConfig): CidrList[] {
+export function routeAllowlists(config: StackConfig): CidrList[] {
     return [
         { key: "routes.cortex.allowlist", cidrs: config.routes.cortex.allowlist },
         { key: "routes.activemq.allowlist", cidrs: config.routes.activemq.allowlist },

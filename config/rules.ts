@@ -6,7 +6,7 @@ import { crsVersionOfImage } from "../components/haproxy/wafConfig";
 import { clock } from "./clock";
 import { kubernetesVersionProblems } from "./kubernetesVersion";
 import { natGatewayCount } from "./model";
-import { claim, ENDPOINT_CIDRS_KEY, hostKey, worldOpenProblems } from "./acceptorRules";
+import { claim, ENDPOINT_CIDRS_KEY, hostKey, routeAllowlists, worldOpenProblems } from "./acceptorRules";
 import type { ConfigProblem } from "./messages";
 import { RESERVED_CONTAINER_PORTS, RESERVED_NODE_PORTS, type RouteTable } from "./routeTable";
 import type { StackConfig } from "./schema";
@@ -229,10 +229,8 @@ function productionProblems(config: StackConfig, table: RouteTable): ConfigProbl
     if (config.environment !== "production") return [];
     const problems: ConfigProblem[] = [];
     // The console allowlist is refused world-open in every tier (consoleProblems), so it is not listed again.
-    const allowlists: { key: string; cidrs: readonly string[] }[] = [
-        { key: "routes.cortex.allowlist", cidrs: config.routes.cortex.allowlist },
-        { key: "routes.activemq.allowlist", cidrs: config.routes.activemq.allowlist },
-        ...config.routes.additional.map((route, index) => ({ key: `routes.additional[${index}].allowlist`, cidrs: route.allowlist })),
+    const allowlists = [
+        ...routeAllowlists(config).filter((list) => list.key !== "routes.activemq.consoleAllowlist"),
         { key: ENDPOINT_CIDRS_KEY, cidrs: config.cluster.endpointPublicAccessCidrs },
     ];
     for (const list of allowlists) problems.push(...worldOpenProblems(list, "production: name the client networks"));
