@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { changedSecretKeys, checkoutBase, lockfilesDiffer, planBase } from "../harness/basePlan";
+import { changedSecrets, checkoutBase, lockfilesDiffer, planBase, type ChangedSecret } from "../harness/basePlan";
 import { estimateMonthlyCost, unpricedRegion } from "../harness/cost";
 import { diffMarkdown, notComparableLine, notComparableMarkdown } from "../harness/diffReport";
 import { ProgramFailure } from "../harness/mockEngine";
 import { planFails, planStack, type Plan } from "../harness/plan";
 import { dangerousChanges, diffPlans, summaryLine } from "../harness/planDiff";
-import { PROJECT_ROOT } from "../harness/stackFile";
+import { PROJECT_ROOT, StackFileError } from "../harness/stackFile";
 import { summaryMarkdown } from "../harness/summary";
 import { topologyMarkdown } from "../harness/topology";
 import { formatTimings, PhaseTimer } from "../harness/phaseTimer";
@@ -48,6 +48,26 @@ function describe(error: unknown): string {
     return cause instanceof Error ? cause.message : String(cause);
 }
 
+/**
+ * What diff.md says about secrets whose ciphertext changed. Keys only: never a ciphertext or a value. Pulumi encrypts
+ * with a fresh random nonce each time (sdk/go/common/resource/config/crypt.go, encryptAES256GCGM), so a new
+ * ciphertext may hold the same value; `pulumi preview` compares the decrypted values.
+ */
+function changedSecretNotes(stack: string, baseRoot: string): string[] {
+    let changed: ChangedSecret[];
+    try {
+        changed = changedSecrets(stack, baseRoot);
+    } catch (error) {
+        if (!(error instanceof StackFileError)) throw error;
+        return [`Secrets not compared: this tree does not read the base's Pulumi.${stack}.yaml (${error.message.split("\n")[0]!.replace(/:$/, "")}).`];
+    }
+    const keys = (sameValueInPlans: boolean): string => changed.filter((secret) => secret.sameValueInPlans === sameValueInPlans).map((secret) => secret.key).join(", ");
+    return [
+        ...(keys(false) ? [`Secret config changed in Pulumi.${stack}.yaml: ${keys(false)}. The ciphertext differs; the value is not readable offline and may be the same (each encryption is new), so what consumes it is counted as updated, values not shown.`] : []),
+        ...(keys(true) ? [`Secret config changed in Pulumi.${stack}.yaml: ${keys(true)}. The ciphertext differs, but both sides were planned with the value in .offline-secrets.${stack}.yaml, so what consumes it shows no change here.`] : []),
+    ];
+}
+
 async function main(): Promise<number> {
     const timer = new PhaseTimer();
     timer.lap("start-up and module load");
@@ -74,8 +94,7 @@ async function main(): Promise<number> {
                 baseFailure = describe(error);
             }
         }
-        const secrets = changedSecretKeys(stack, checkout.dir);
-        if (secrets.length > 0) notes.push(`Secret config changed in Pulumi.${stack}.yaml (ciphertext differs, value not readable offline): ${secrets.join(", ")}. The resources that consume it update.`);
+        if (basePlan !== undefined) notes.push(...changedSecretNotes(stack, checkout.dir));
         if (lockfilesDiffer(checkout.dir)) notes.push("package-lock.json differs from the base: both sides were planned with the working tree's dependencies.");
     } finally {
         checkout.remove();
