@@ -2,10 +2,9 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
 import type { RecordedResource } from "./mockEngine";
 import type { Plan } from "./plan";
-import { PROJECT_ROOT } from "./stackFile";
+import { PROJECT_ROOT, readStackFile } from "./stackFile";
 
 /**
  * The base side of `npm run diff`: the base commit checked out in a temporary `git worktree`, planned
@@ -103,18 +102,25 @@ export async function planBase(dir: string, stack: string): Promise<Plan> {
     return { ...plan, run: { ...plan.run, resources } };
 }
 
-/** Secret config keys whose stored ciphertext differs between two copies of Pulumi.<stack>.yaml. */
-export function changedSecretKeys(stack: string, baseRoot: string, headRoot: string = PROJECT_ROOT): string[] {
-    const secure = (root: string): Map<string, string> => {
-        const file = join(root, `Pulumi.${stack}.yaml`);
-        if (!existsSync(file)) return new Map();
-        const config = (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-        return new Map(Object.entries(config).flatMap(([key, value]) =>
-            value !== null && typeof value === "object" && "secure" in value ? [[key, String((value as { secure: unknown }).secure)]] : []));
-    };
-    const before = secure(baseRoot);
-    const after = secure(headRoot);
-    return [...new Set([...before.keys(), ...after.keys()])].filter((key) => before.get(key) !== after.get(key)).sort();
+export interface ChangedSecret {
+    /** Full key, e.g. `commerce-edge:activemqAdminPassword`. */
+    readonly key: string;
+    /** Both sides planned it with the same value (from `.offline-secrets.<stack>.yaml`): its consumers show no change. */
+    readonly sameValueInPlans: boolean;
+}
+
+/**
+ * The secrets whose ciphertext differs between the stack files of two checkouts, read as the plan reads them: a key
+ * respelt (`activemqAdminPassword` ↔ `commerce-edge:activemqAdminPassword`) with the same ciphertext is unchanged.
+ * Throws StackFileError when either file is not a valid stack file.
+ */
+export function changedSecrets(stack: string, baseRoot: string, headRoot: string = PROJECT_ROOT): ChangedSecret[] {
+    const before = readStackFile(stack, baseRoot);
+    const after = readStackFile(stack, headRoot);
+    return [...new Set([...Object.keys(before.ciphertexts), ...Object.keys(after.ciphertexts)])]
+        .filter((key) => before.ciphertexts[key] !== after.ciphertexts[key])
+        .sort()
+        .map((key) => ({ key, sameValueInPlans: before.config[key] === after.config[key] }));
 }
 
 /** Whether two checkouts' package-lock.json differ. */

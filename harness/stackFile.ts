@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { escapeControlCharacters } from "../config/messages";
@@ -42,6 +43,8 @@ export interface StackConfigFile {
     readonly config: Record<string, string>;
     /** Full keys of the values Pulumi marks secret. */
     readonly secretKeys: string[];
+    /** Full keys of the `secure:` values to their ciphertext, whatever spelling of the key the file uses. */
+    readonly ciphertexts: Readonly<Record<string, string>>;
     /** Secrets the plan does not have (encrypted, or required and not set): planned with a placeholder. */
     readonly placeholders: string[];
     /** Facts about the file the plan reports, e.g. which secrets are placeholders and why. */
@@ -56,9 +59,23 @@ export class StackFileError extends Error {
     }
 }
 
-/** The value the offline plan uses for a secret it cannot read; marked so that nobody takes it for a real one. */
-export function placeholderFor(key: string): string {
-    return `offline-placeholder-for-${key}`;
+const PLACEHOLDER_PREFIX = "offline-placeholder-for-";
+
+/**
+ * The value the offline plan uses for a secret it cannot read; marked so that nobody takes it for a real one.
+ * An encrypted secret's placeholder carries a short hash of its ciphertext, so that a changed ciphertext changes
+ * what consumes it (the plan diff counts those updates); the hash of a ciphertext tells nothing of the value.
+ * A secret the file does not hold at all has the bare placeholder.
+ */
+export function placeholderFor(key: string, ciphertext?: string): string {
+    if (ciphertext === undefined) return `${PLACEHOLDER_PREFIX}${key}`;
+    return `${PLACEHOLDER_PREFIX}${key}-${createHash("sha256").update(ciphertext).digest("hex").slice(0, 8)}`;
+}
+
+/** Whether `text` holds a placeholder of `key` (made by placeholderFor, of any ciphertext or none). */
+export function containsPlaceholder(text: string, key: string): boolean {
+    const escapedKey = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`${PLACEHOLDER_PREFIX}${escapedKey}(?:-[0-9a-f]{8})?(?![\\w-])`).test(text);
 }
 
 /** Stacks that have a settings file here (`Pulumi.<stack>.yaml`). */
@@ -213,6 +230,7 @@ export function readStackFile(stack: string, root: string = PROJECT_ROOT): Stack
     const offlineSecrets = readOfflineSecrets(root, stack, project);
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
+    const ciphertexts: Record<string, string> = {};
     const placeholders: string[] = [];
     const notices: string[] = [];
     const firstLine = new Map<string, string>();
@@ -245,8 +263,10 @@ export function readStackFile(stack: string, root: string = PROJECT_ROOT): Stack
                 continue;
             }
             secretKeys.push(fullKey);
+            const ciphertext = (value as { secure: string }).secure;
+            ciphertexts[fullKey] = ciphertext;
             const known = offlineSecrets.get(fullKey);
-            config[fullKey] = known ?? placeholderFor(shortKey ?? fullKey);
+            config[fullKey] = known ?? placeholderFor(shortKey ?? fullKey, ciphertext);
             if (known === undefined && shortKey !== undefined) {
                 placeholders.push(shortKey);
                 notices.push(`${shortKey}: encrypted in ${file}; planned with a placeholder (give the offline plan its value in .offline-secrets.${stack}.yaml)`);
@@ -304,5 +324,5 @@ export function readStackFile(stack: string, root: string = PROJECT_ROOT): Stack
         if (config[fullKey] === undefined) notices.push(`${fullKey.slice(project.length + 1)}: given in .offline-secrets.${stack}.yaml but not set in ${file}, so ignored (pulumi config set --secret sets it)`);
     }
     if (problems.length > 0) fail(file, heading, problems);
-    return { config, secretKeys, placeholders, notices };
+    return { config, secretKeys, ciphertexts, placeholders, notices };
 }

@@ -2,6 +2,7 @@ import { estimateMonthlyCost, formatCost, unpricedRegion, type CostOptions } fro
 import { SECRET_MARKER } from "./mockEngine";
 import type { Plan } from "./plan";
 import { computedMarkers } from "./planDiff";
+import { containsPlaceholder } from "./stackFile";
 import { topologyMarkdown } from "./topology";
 
 /**
@@ -27,7 +28,7 @@ export function summaryMarkdown(plan: Plan, costOptions: CostOptions = {}): stri
     const outputs = Object.entries(plan.run.outputs).flatMap(([key, value]) => flatten(value, key, [])).map(([key, value]) => {
         const text = typeof value === "string" ? value : JSON.stringify(value);
         const fake = markers.some((marker) => text.includes(marker));
-        const placeholder = plan.placeholders.some((name) => text.includes(`offline-placeholder-for-${name}`));
+        const placeholder = plan.placeholders.some((name) => containsPlaceholder(text, name));
         const note = text === SECRET_MARKER ? "secret" : fake ? "**fake**: computed at deploy time (by AWS or Kubernetes)" : placeholder ? "**placeholder** for a secret" : "";
         return `| \`${key}\` | \`${cell(text)}\` | ${note} |`;
     });

@@ -5,8 +5,8 @@ import { criticalPath, formatCriticalPath, formatMargins, margins } from "../har
 import { planFails, planStack, type Plan } from "../harness/plan";
 import { ProgramFailure } from "../harness/mockEngine";
 import { listStacks, PROJECT_ROOT } from "../harness/stackFile";
-import { escapeControlCharacters } from "../config/messages";
 import { parsePlanArguments, usage } from "./planArguments";
+import { printError } from "./printError";
 import { summaryMarkdown } from "../harness/summary";
 import { formatTimings, PhaseTimer } from "../harness/phaseTimer";
 import { sourceMappedStack } from "../harness/sourceMappedStack";
@@ -96,11 +96,6 @@ function writeAndReport(plan: Plan): number {
         return 1;
     }
     return 0;
-}
-
-/** Error output never carries a terminal control sequence from a file or an argument. */
-function printError(message: string): void {
-    console.error(escapeControlCharacters(message));
 }
 
 async function main(): Promise<number> {

@@ -21,6 +21,13 @@ export function usage(stacks: readonly string[]): string {
     ].join("\n");
 }
 
+/** Why `requested` names a stack that has no settings file, listing the stacks that do; undefined when all exist. */
+export function unknownStacks(requested: readonly string[], stacks: readonly string[]): string | undefined {
+    const missing = requested.filter((stack) => !stacks.includes(stack));
+    if (missing.length === 0) return undefined;
+    return `no stack ${missing.map((stack) => JSON.stringify(stack)).join(", ")}: there is no ${missing.map((stack) => `Pulumi.${stack}.yaml`).join(", ")} (stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"}); nothing was planned`;
+}
+
 /** Options first or anywhere; `--` ends them. Unknown options and unknown stacks refuse the whole call. */
 export function parsePlanArguments(args: readonly string[], stacks: readonly string[]): PlanCommand {
     const requested: string[] = [];
@@ -31,12 +38,7 @@ export function parsePlanArguments(args: readonly string[], stacks: readonly str
         else if (!optionsEnded && arg.startsWith("-")) return { kind: "error", message: `unknown option ${JSON.stringify(arg)} (npm run plan -- --help)` };
         else if (!requested.includes(arg)) requested.push(arg);
     }
-    const missing = requested.filter((stack) => !stacks.includes(stack));
-    if (missing.length > 0) {
-        return {
-            kind: "error",
-            message: `no stack ${missing.map((stack) => JSON.stringify(stack)).join(", ")}: there is no ${missing.map((stack) => `Pulumi.${stack}.yaml`).join(", ")} (stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"}); nothing was planned`,
-        };
-    }
+    const missing = unknownStacks(requested, stacks);
+    if (missing !== undefined) return { kind: "error", message: missing };
     return { kind: "plan", stacks: requested.length > 0 ? requested : [DEFAULT_STACK] };
 }

@@ -10,6 +10,7 @@ import { planStack, type Plan } from "../harness/plan";
 import { dangerousChanges, diffPlans, summaryLine, type PlanDiff, type ResourceChange } from "../harness/planDiff";
 import { PROJECT_ROOT } from "../harness/stackFile";
 import { devConfigValue } from "./planQueries";
+import { diffUsage, parseDiffArguments } from "../scripts/diffArguments";
 import { runScript, type ScriptResult } from "./scriptRunner";
 
 /** A hand-made recorded resource; `urn` is its name. */
@@ -354,7 +355,53 @@ describe("npm run diff", () => {
         assert.equal(missing.code, 1);
         assert.equal(missing.stderr.trim(), "--base no-such-ref-1234: not a commit of this repository (fetch it first, e.g. git fetch origin no-such-ref-1234)");
         const unknown = await diffCli("dev", "--bsae", "HEAD");
-        assert.equal(unknown.code, 1);
-        assert.match(unknown.stderr, /^unexpected argument --bsae\nusage: npm run diff -- \[stack\] \[--base <git-ref>\]/);
+        assert.equal(unknown.code, 2);
+        assert.equal(unknown.stderr, "npm run diff: unknown option \"--bsae\" (npm run diff -- --help)\n");
+        assert.equal(unknown.stdout, "");
+    });
+
+    it("refuses an unknown stack before checking the base out, listing the stacks there are, escaping what it echoes", async () => {
+        const worktrees = execFileSync("git", ["-C", PROJECT_ROOT, "worktree", "list"], { encoding: "utf8" });
+        // A base that is not a commit would be refused by the checkout: the stack is refused first.
+        const result = await diffCli("no-such-stack\u001b[2J", "--base", "no-such-ref-1234");
+        assert.equal(result.code, 2);
+        const refusal = /^npm run diff: no stack "no-such-stack\\u001b\[2J": there is no Pulumi\.no-such-stack\\u001b\[2J\.yaml \(stacks here: (.*)\); nothing was planned\n$/.exec(result.stderr);
+        assert.ok(refusal, result.stderr);
+        for (const stack of ["dev", "production", "staging"]) assert.ok(refusal[1]!.split(", ").includes(stack), stack);
+        assert.equal(result.stdout, "", "nothing planned, no timings");
+        assert.equal(execFileSync("git", ["-C", PROJECT_ROOT, "worktree", "list"], { encoding: "utf8" }), worktrees);
+    });
+
+    it("prints its usage on --help, and nothing else", async () => {
+        const help = await diffCli("--help");
+        assert.equal(help.code, 0);
+        // Other test files add stacks for a while: the usage is checked with the stacks it lists.
+        const listed = /^Stacks here: (.*) \(default: dev\)$/m.exec(help.stdout)?.[1]?.split(", ") ?? [];
+        for (const stack of ["dev", "production", "staging"]) assert.ok(listed.includes(stack), stack);
+        assert.equal(help.stdout, `${diffUsage(listed)}\n`);
+    });
+});
+
+describe("npm run diff's arguments", () => {
+    const stacks = ["dev", "production", "staging"];
+    it("diffs dev against HEAD by default, or the stack and base named, options anywhere", () => {
+        assert.deepEqual(parseDiffArguments([], stacks), { kind: "diff", stack: "dev", base: "HEAD" });
+        assert.deepEqual(parseDiffArguments(["--base", "main", "production"], stacks), { kind: "diff", stack: "production", base: "main" });
+        assert.deepEqual(parseDiffArguments(["staging", "--base", "v1.2"], stacks), { kind: "diff", stack: "staging", base: "v1.2" });
+        assert.deepEqual(parseDiffArguments(["--", "dev"], stacks), { kind: "diff", stack: "dev", base: "HEAD" });
+    });
+
+    it("answers --help or -h wherever it stands, without exiting", () => {
+        assert.deepEqual(parseDiffArguments(["dev", "--base", "main", "-h"], stacks), { kind: "help" });
+        assert.deepEqual(parseDiffArguments(["--help"], []), { kind: "help" });
+    });
+
+    it("refuses unknown options, a --base without a ref, a second stack and an unknown stack", () => {
+        assert.deepEqual(parseDiffArguments(["-x"], stacks), { kind: "error", message: "unknown option \"-x\" (npm run diff -- --help)" });
+        assert.deepEqual(parseDiffArguments(["dev", "--base"], stacks), { kind: "error", message: "--base needs a git ref (npm run diff -- --help)" });
+        assert.deepEqual(parseDiffArguments(["--base", "--help"], stacks), { kind: "error", message: "--base needs a git ref (npm run diff -- --help)" });
+        assert.deepEqual(parseDiffArguments(["dev", "staging"], stacks), { kind: "error", message: "one stack at a time: \"dev\" and \"staging\" (npm run diff -- --help)" });
+        assert.deepEqual(parseDiffArguments(["prod"], stacks), { kind: "error", message: "no stack \"prod\": there is no Pulumi.prod.yaml (stacks here: dev, production, staging); nothing was planned" });
+        assert.deepEqual(parseDiffArguments(["--", "-x"], stacks).kind, "error");
     });
 });

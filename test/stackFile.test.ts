@@ -7,7 +7,7 @@ import { formatProblems } from "../config/messages";
 import { rawStackConfig } from "../config/rawConfig";
 import { projectConfigDeclarations } from "../config/reference";
 import { validateStackConfig } from "../config/validate";
-import { PROJECT, PROJECT_ROOT, readProject, readStackFile, StackFileError, type StackConfigFile } from "../harness/stackFile";
+import { containsPlaceholder, placeholderFor, PROJECT, PROJECT_ROOT, readProject, readStackFile, StackFileError, type StackConfigFile } from "../harness/stackFile";
 import { resolveLikeYamlV3 } from "../harness/yamlLikePulumi";
 import { offlineZones } from "../harness/zones";
 
@@ -240,6 +240,36 @@ describe("secrets the offline plan does not have [rule offline-secrets]", () => 
         assert.deepEqual(file.placeholders, ["tlsCertificate", "activemqAdminPassword", "activemqBrokerPassword"]);
         const result = validated(file);
         assert.equal(result.ok ? "" : formatProblems(result.problems), "  tlsPrivateKey: is not set while tlsCertificate is (set both, as secrets: pulumi config set --secret tlsPrivateKey < file)");
+    });
+
+    it("derives an encrypted secret's placeholder from its ciphertext, so that a new ciphertext changes what consumes it", () => {
+        const ciphertext = "v1:AAAAAAAAAAAAAAAA:bmV3LWNpcGhlcnRleHQ=";
+        const file = read(stackYaml(`  commerce-edge:activemqBrokerPassword:\n    secure: ${ciphertext}\n`));
+        const placeholder = file.config[`${PROJECT}:activemqBrokerPassword`]!;
+        // sha256("v1:AAAAAAAAAAAAAAAA:bmV3LWNpcGhlcnRleHQ=") starts with ebf5f485 (sha256sum).
+        assert.equal(placeholder, "offline-placeholder-for-activemqBrokerPassword-ebf5f485");
+        assert.ok(!placeholder.includes(ciphertext) && !placeholder.includes("bmV3"), "no part of the ciphertext");
+        assert.notEqual(read(stackYaml("  commerce-edge:activemqBrokerPassword:\n    secure: v1:AAAAAAAAAAAAAAAA:b3RoZXI=\n")).config[`${PROJECT}:activemqBrokerPassword`], placeholder);
+        assert.deepEqual(file.ciphertexts, { [`${PROJECT}:activemqBrokerPassword`]: ciphertext });
+        assert.deepEqual(file.placeholders, ["activemqBrokerPassword", "activemqAdminPassword"], "still reported, and its rules not checked");
+        assert.equal(file.config[`${PROJECT}:activemqAdminPassword`], "offline-placeholder-for-activemqAdminPassword", "a secret the file does not hold has no ciphertext to hash");
+    });
+
+    it("reads the same ciphertext under any spelling of its key as the same secret", () => {
+        const spellings = ["activemqBrokerPassword", "commerce-edge:activemqBrokerPassword", "commerce-edge:config:activemqBrokerPassword"];
+        const files = spellings.map((key) => read(stackYaml(`  ${key}:\n    secure: v1:AAAAAAAAAAAAAAAA:c2FtZQ==\n`)));
+        for (const file of files) {
+            assert.deepEqual(file.ciphertexts, files[0]!.ciphertexts);
+            assert.deepEqual(file.config, files[0]!.config);
+        }
+    });
+
+    it("recognises a placeholder of a key, of any ciphertext or none, and nothing else", () => {
+        assert.ok(containsPlaceholder(placeholderFor("tlsCertificate"), "tlsCertificate"));
+        assert.ok(containsPlaceholder(`{"cert":"${placeholderFor("tlsCertificate", "v1:x:y")}"}`, "tlsCertificate"));
+        assert.ok(!containsPlaceholder(placeholderFor("tlsCertificate", "v1:x:y"), "tlsPrivateKey"));
+        assert.ok(!containsPlaceholder(placeholderFor("activemqAdminPasswordOld"), "activemqAdminPassword"));
+        assert.ok(!containsPlaceholder("offline-placeholder-for-activemqAdminPassword-wïth-ümlauts", "activemqAdminPassword"));
     });
 
     it("uses real values from .offline-secrets.<stack>.yaml, which are then checked", () => {
