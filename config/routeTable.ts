@@ -46,6 +46,8 @@ export interface HttpRoute {
     readonly waf: RouteWafMode;
     /** CRS rule ids the WAF skips on this route's host and path. */
     readonly wafExclusions: readonly number[];
+    /** Larger request bodies are refused with 413 (deny-mode routes: the agent would see only part of them). */
+    readonly maxBodyBytes?: number;
     readonly balanceAlgorithm: BalanceAlgorithm;
     readonly tls: boolean;
     readonly rewriteTarget?: string;
@@ -189,6 +191,7 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 export function buildRouteTable(config: StackConfig): RouteTable {
     const { cortex, activemq } = config.routes;
     const defaultWaf: RouteWafMode = config.ingress.wafMode;
+    const wafOf = (waf: RouteWafMode) => ({ waf, ...optional("maxBodyBytes", waf === "deny" ? config.ingress.waf.maxBodyBytes : undefined) });
     const http: HttpRoute[] = [];
     const tcp: TcpRoute[] = [];
 
@@ -226,7 +229,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
         ),
         allowlist: cortex.allowlist,
         allowNatEgress: cortex.allowNatEgress,
-        waf: cortex.wafMode ?? defaultWaf,
+        ...wafOf(cortex.wafMode ?? defaultWaf),
         wafExclusions: cortex.wafExclusions,
         balanceAlgorithm: cortex.balanceAlgorithm,
         tls: true,
@@ -245,7 +248,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
         backend: { namespace: ACTIVEMQ.namespace, name: ACTIVEMQ.serviceName, port: ACTIVEMQ.consolePort },
         allowlist: activemq.consoleAllowlist,
         allowNatEgress: false,
-        waf: defaultWaf,
+        ...wafOf(defaultWaf),
         wafExclusions: [],
         balanceAlgorithm: "leastconn",
         tls: true,
@@ -285,7 +288,7 @@ export function buildRouteTable(config: StackConfig): RouteTable {
                     : undefined),
                 allowlist: route.allowlist,
                 allowNatEgress: route.allowNatEgress,
-                waf: route.wafMode ?? defaultWaf,
+                ...wafOf(route.wafMode ?? defaultWaf),
                 wafExclusions: route.wafExclusions,
                 balanceAlgorithm: route.balanceAlgorithm,
                 tls: route.tls,

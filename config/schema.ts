@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_KUBERNETES_VERSION } from "../components/aws/eksVersions";
 import { SUBNET_LAYOUTS } from "../components/aws/subnetLayout";
-import { AGENT_METHODS, CRS_VERSION, DEFAULT_ALLOWED_METHODS, EXCLUDABLE_RULE_IDS } from "../components/haproxy/wafConfig";
+import { AGENT_METHODS, CRS_VERSION, DEFAULT_ALLOWED_METHODS, DEFAULT_MAX_BODY_BYTES, EXCLUDABLE_RULE_IDS, MAX_INSPECTABLE_BODY_BYTES } from "../components/haproxy/wafConfig";
 import { cidrProblem } from "./cidr";
 import { haproxyTimeoutProblem, rewriteTargetProblem } from "./haproxyValues";
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, ingressPathProblem, probePathProblem, quantityProblem } from "./kubernetesValues";
@@ -321,6 +321,13 @@ export const stackConfigSchema = z.strictObject({
                         .refine((methods) => new Set(methods).size === methods.length, { message: "lists a method twice (each method once)" })
                         .describe("HTTP methods the WAF lets through (CRS tx.allowed_methods); Cortex needs PUT, PATCH and DELETE for cart line items."),
                     inboundAnomalyThreshold: z.number().int().min(1).max(10000).default(5).describe("CRS inbound anomaly score at which a request is blocked (5 = one critical match; raise it while tuning)."),
+                    maxBodyBytes: z
+                        .number()
+                        .int()
+                        .min(1)
+                        .max(MAX_INSPECTABLE_BODY_BYTES)
+                        .default(DEFAULT_MAX_BODY_BYTES)
+                        .describe(`Largest request body, in bytes, a deny-mode route accepts: HAProxy answers 413 above it, as the agent sees at most one HAProxy buffer of body (README "Request bodies and the WAF"). At most ${MAX_INSPECTABLE_BODY_BYTES} (tune.bufsize - tune.maxrewrite), and the request's headers share that buffer.`),
                     crsVersion: z
                         .string()
                         .regex(CRS_VERSION, { message: "is not a CRS 3.3.x or 4.x release (e.g. 4.16.0)" })

@@ -184,7 +184,7 @@ const cases: Case[] = [
         rule: "annotation-size",
         name: "an allowlist whose annotation passes 256 KiB",
         mutate: (v) => { v.routes.cortex.allowlist = Array.from({ length: 24_000 }, (_, index) => `11.${Math.floor(index / 256) % 256}.${index % 256}.0/24`); },
-        expected: ["routes.cortex.allowlist: makes 347319 bytes of Ingress annotations (Kubernetes takes at most 262144: list fewer, wider blocks)"],
+        expected: ["routes.cortex.allowlist: makes 347364 bytes of Ingress annotations (Kubernetes takes at most 262144: list fewer, wider blocks)"],
     },
     // Quantities.
     {

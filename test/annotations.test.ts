@@ -6,6 +6,9 @@ import { parseCidr } from "../config/cidr";
 import type { HttpAnnotationInput } from "../components/routes/annotations";
 import { httpRouteAnnotations, parseAllowlist, renderAllowlist, routeAllowlist, tcpRouteAnnotations } from "../components/routes/annotations";
 import { KEY_SCOPES } from "../components/haproxy/keys";
+import { buildRouteTable } from "../config/routeTable";
+import { stackConfigSchema } from "../config/schema";
+import { validValues } from "./fixtures";
 
 const BASE: HttpAnnotationInput = { waf: "deny", balanceAlgorithm: "leastconn", tls: true };
 const P = "haproxy-ingress.github.io/";
@@ -39,6 +42,14 @@ describe("httpRouteAnnotations", () => {
             },
         },
         {
+            name: "a body limit (deny-mode routes): proxy-body-size",
+            route: { ...BASE, maxBodyBytes: 8192 },
+            expected: {
+                [`${P}allowlist-source-range`]: "10.0.0.0/8", [`${P}balance-algorithm`]: "leastconn", [`${P}ssl-redirect`]: "true",
+                [`${P}waf`]: "modsecurity", [`${P}waf-mode`]: "deny", [`${P}proxy-body-size`]: "8192",
+            },
+        },
+        {
             name: "canary by header only (canary pods out of the weighted balance)",
             route: { ...BASE, canary: { header: "X-Canary" } },
             expected: {
@@ -53,13 +64,26 @@ describe("httpRouteAnnotations", () => {
     }
 
     it("never emits keys the controller ignores or reads only in its ConfigMap", () => {
-        const all = { ...httpRouteAnnotations({ ...BASE, rewriteTarget: "/", canary: { weightPercent: 5, header: "X" }, timeouts: { connect: "1s", server: "1s", queue: "1s", httpRequest: "1s" } }, "10.0.0.0/8"), ...tcpRouteAnnotations({ port: 61616, balanceAlgorithm: "leastconn" }, "10.0.0.0/8") };
+        const all = { ...httpRouteAnnotations({ ...BASE, maxBodyBytes: 8192, rewriteTarget: "/", canary: { weightPercent: 5, header: "X" }, timeouts: { connect: "1s", server: "1s", queue: "1s", httpRequest: "1s" } }, "10.0.0.0/8"), ...tcpRouteAnnotations({ port: 61616, balanceAlgorithm: "leastconn" }, "10.0.0.0/8") };
         for (const key of Object.keys(all)) {
             assert.ok(key.startsWith(P), key);
             const scope = KEY_SCOPES[key.slice(P.length)];
             assert.ok(scope && scope !== "Global", `${key} is read from an Ingress (scope ${String(scope)})`);
         }
         assert.ok(!Object.keys(all).some((key) => key.endsWith("/load-balance") || key.endsWith("/use-proxy-protocol")));
+    });
+});
+
+describe("route body limit", () => {
+    it("is ingress.waf.maxBodyBytes on deny-mode routes only: detect refuses nothing, off has no agent", () => {
+        const values = validValues() as Record<string, any>;
+        values.ingress = { wafMode: "deny", waf: { maxBodyBytes: 12288 } };
+        values.routes.cortex.wafMode = "detect";
+        values.routes.additional = [
+            { protocol: "http", name: "off", host: "off.example.com", service: { namespace: "off", name: "off", port: 80 }, allowlist: ["198.51.100.0/24"], wafMode: "off" },
+        ];
+        const limits = Object.fromEntries(buildRouteTable(stackConfigSchema.parse(values)).http.map((route) => [route.name, route.maxBodyBytes]));
+        assert.deepEqual(limits, { "cortex": undefined, "activemq-console": 12288, "off": undefined });
     });
 });
 

@@ -417,6 +417,15 @@ export const KEY_CASES: readonly KeyCase[] = [
     { key: "ingress.waf.allowedMethods", live: "dev", change: "OPTIONS removed", edit: (c) => { c.ingress!.waf = { ...c.ingress!.waf, allowedMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] }; }, effect: { update: ["Deployment ingress-controller/modsecurity-spoa"], replace: ["ConfigMap ingress-controller/modsecurity-spoa-<hash>"] } },
     { key: "ingress.waf.inboundAnomalyThreshold", live: "dev", change: "5 → 10", edit: (c) => { c.ingress!.waf = { ...c.ingress!.waf, inboundAnomalyThreshold: 10 }; }, effect: { update: ["Deployment ingress-controller/modsecurity-spoa"], replace: ["ConfigMap ingress-controller/modsecurity-spoa-<hash>"] } },
     {
+        key: "ingress.waf.maxBodyBytes",
+        live: "dev",
+        change: "8192 → 12288",
+        note: "proxy-body-size is on the deny-mode routes' Ingresses only",
+        edit: (c) => { c.ingress!.waf = { ...c.ingress!.waf, maxBodyBytes: 12288 }; },
+        effect: { update: ["Ingress status-page/status-page"] },
+    },
+    { key: "ingress.waf.maxBodyBytes", live: "dev", change: "8192 → 16384", edit: (c) => { c.ingress!.waf = { ...c.ingress!.waf, maxBodyBytes: 16384 }; }, effect: { refused: "ingress.waf.maxBodyBytes: is 16384 (at most 15360)" } },
+    {
         key: "ingress.waf.crsVersion",
         live: "dev",
         change: "set to 4.17.0, with a wafImage built on it",

@@ -27,6 +27,11 @@ describe("controller ConfigMap", () => {
         assert.equal(data["waf-mode"], "deny");
     });
 
+    it("buffers request bodies in every backend, so that the agent sees the body and not only what came with the headers", () => {
+        assert.equal(data["config-backend"], "option http-buffer-request");
+        assert.equal(KEY_SCOPES["config-backend"], "Backend");
+    });
+
     it("uses only documented keys, each valid in the global ConfigMap", () => {
         for (const key of Object.keys(data)) assert.ok(KEY_SCOPES[key], `${key} is a haproxy-ingress key`);
         assert.equal(KEY_SCOPES["use-proxy-protocol"], "Global");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AGENT_RELEASES, wafConfigFiles, wafConfigInput, type WafConfigFile } from "../components/haproxy/wafConfig";
+import { AGENT_RELEASES, DEFAULT_MAX_BODY_BYTES, MAX_INSPECTABLE_BODY_BYTES, wafConfigFiles, wafConfigInput, type WafConfigFile } from "../components/haproxy/wafConfig";
 import { buildModel } from "../config/model";
 import { validateStackConfig } from "../config/validate";
 import { assertEngineInstalled, CRS_RULES_DIR, crsVersionOf, ModSecurityServer, type Response } from "./apacheModSecurity";
@@ -17,6 +17,17 @@ const JSON_TYPE = { "content-type": "application/json" };
 const CSV_TYPE = { "content-type": "text/csv" };
 const SQLI = "1' OR '1'='1";
 const XSS = "<script>alert(1)</script>";
+
+/** A Cortex-like JSON body of exactly `bytes` bytes: line items, then a note padded to size, then `last` as its final field. */
+function jsonBodyOfSize(bytes: number, last: string): string {
+    const items = Array.from({ length: Math.floor(bytes / 100) }, (_, index) => ({ sku: `qgqvhklbnruws${index}=`, quantity: 1 }));
+    const shell = (note: string): string => JSON.stringify({ items, note, message: last });
+    const padding = bytes - Buffer.byteLength(shell(""));
+    assert.ok(padding >= 0, `${bytes} bytes cannot hold the line items`);
+    const body = shell("Gift wrap please ".repeat(padding).slice(0, padding));
+    assert.equal(Buffer.byteLength(body), bytes);
+    return body;
+}
 
 /**
  * The program's rendering for a stack whose agent image ships the CRS release under test, through
@@ -120,6 +131,26 @@ describe(`agent ModSecurity config on a real engine, defaults (${testedCrs()} in
         const response = await server.send("PUT", "/cortex/carts/mobee/default/lineitems/li-2", { host: CORTEX_HOST, headers: JSON_TYPE, body: '{"quantity":' });
         assert.ok(response.status >= 400, `status ${response.status}`);
         assert.equal(server.forwarded.length, before);
+    });
+
+    it("inspects a JSON body of ingress.waf.maxBodyBytes whole: a legitimate one passes, SQL injection in its last field is denied", async () => {
+        const path = "/cortex/carts/mobee/default/lineitems";
+        assertForwarded(server, await server.send("POST", path, { host: CORTEX_HOST, headers: JSON_TYPE, body: jsonBodyOfSize(DEFAULT_MAX_BODY_BYTES, "Happy birthday!") }), "POST", path);
+        await denied("POST", "/cortex/carts/mobee/default/bulk", "/cortex/carts/mobee/default/bulk", [942100, 949110], {
+            headers: JSON_TYPE, body: jsonBodyOfSize(DEFAULT_MAX_BODY_BYTES, "1 UNION SELECT password FROM users--"),
+        });
+    });
+
+    it("denies a legitimate JSON body cut where HAProxy's buffer ends, as the agent gets a larger one: why deny-mode routes answer 413 above maxBodyBytes", async () => {
+        const cut = jsonBodyOfSize(3 * MAX_INSPECTABLE_BODY_BYTES, "Happy birthday!").slice(0, MAX_INSPECTABLE_BODY_BYTES);
+        const before = server.forwarded.length;
+        const response = await server.send("PUT", "/cortex/carts/mobee/default/cut", { host: CORTEX_HOST, headers: JSON_TYPE, body: cut });
+        // The engine refuses it itself, before any rule: read_request_body fails, hook_request_late answers 500
+        // (ModSecurity v2 mod_security2.c; the agent's modsecProcessRequestBody runs the same hook), and the agent's
+        // non-zero code makes haproxy-ingress deny.
+        assert.equal(response.status, 500);
+        assert.equal(server.forwarded.length, before, "the backend received nothing");
+        assert.match(server.errorLog(), /JSON parser error: parse error: premature EOF/);
     });
 
     it("skips an excluded rule on its route's host and path only", async () => {

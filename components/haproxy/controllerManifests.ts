@@ -42,6 +42,10 @@ export function controllerConfigData(input: ControllerConfigInput): Record<Globa
         // Without a verdict in time the request passes: haproxy-ingress v0.16.1 haproxy.tmpl denies only
         // on txn.modsec.code > 0 (README "Fail-open when the agent is down or slow").
         [GlobalKey.modsecurityTimeoutProcessing]: "1s",
+        // haproxy-ingress v0.16.1 renders no body buffering for WAF backends, so the agent got whatever body bytes came
+        // with the headers; buffered, it gets the body up to the buffer's size (README "Request bodies and the WAF").
+        // The global value is every backend's default, so a backend shared by WAF and non-WAF paths buffers too.
+        [GlobalKey.configBackend]: "option http-buffer-request",
         [IngressKey.wafMode]: input.wafMode,
         [GlobalKey.balanceAlgorithm]: input.balanceAlgorithm,
         [GlobalKey.sslRedirect]: "true",

@@ -59,6 +59,16 @@ export type AgentMethod = (typeof AGENT_METHODS)[number];
 export const DEFAULT_ALLOWED_METHODS: readonly AgentMethod[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
 /**
+ * The most request body the agent can be shown: haproxy-ingress v0.16.1 runs HAProxy 2.8, whose request buffer holds
+ * tune.bufsize (16384) less tune.maxrewrite (1024) of headers and body (configuration.txt "tune.bufsize",
+ * "tune.maxrewrite"); `req.body` is what that buffer holds (7.3.6 "req.body"). The agent's SPOE frames are capped at
+ * 16384 bytes as well (haproxy/spoa-modsecurity spoa.c MAX_FRAME_SIZE), so a larger tune.bufsize would not help.
+ */
+export const MAX_INSPECTABLE_BODY_BYTES = 16384 - 1024;
+/** Half the buffer: Cortex's JSON bodies are far smaller, and headers of up to about 7 KB still fit beside it. */
+export const DEFAULT_MAX_BODY_BYTES = 8192;
+
+/**
  * CRS request detection rules (911 method enforcement to 944 Java attacks, in CRS 3.3 and 4.x). The
  * initialization (901) and blocking evaluation (949) rules are not per-route business, and response
  * rules (95x) never run: the agent sees requests only.

@@ -38,7 +38,7 @@ export function parseAllowlist(value: string): string[] {
     return value.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "");
 }
 
-export type HttpAnnotationInput = Pick<HttpRoute, "waf" | "balanceAlgorithm" | "tls" | "rewriteTarget" | "canary" | "timeouts">;
+export type HttpAnnotationInput = Pick<HttpRoute, "waf" | "maxBodyBytes" | "balanceAlgorithm" | "tls" | "rewriteTarget" | "canary" | "timeouts">;
 
 /**
  * `allowlist` is the rendered value (routeAllowlist); the other values are known from the route table, so an unknown
@@ -54,6 +54,8 @@ export function httpRouteAnnotations<Allowlist extends pulumi.Input<string>>(rou
         annotations[annotation(IngressKey.waf)] = "modsecurity";
         annotations[annotation(IngressKey.wafMode)] = route.waf;
     }
+    // Rendered before the WAF's deny (haproxy-ingress v0.16.1 haproxy.tmpl: use-service lua.send-413 on req.body_size).
+    if (route.maxBodyBytes !== undefined) annotations[annotation(IngressKey.proxyBodySize)] = String(route.maxBodyBytes);
     if (route.rewriteTarget !== undefined) annotations[annotation(IngressKey.rewriteTarget)] = route.rewriteTarget;
     if (route.canary) {
         const weight = route.canary.weightPercent ?? 0;
