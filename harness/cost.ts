@@ -55,21 +55,43 @@ export interface RegionPrices {
     readonly logsStoredGbMonth: number;
 }
 
+/** vCPUs and memory of each instance type the table prices: the same in every region (EC2 instance types). */
+const INSTANCE_SIZES: Readonly<Record<string, { readonly vcpus: number; readonly memoryGiB: number }>> = {
+    "m6i.large": { vcpus: 2, memoryGiB: 8 },
+    "m6i.xlarge": { vcpus: 4, memoryGiB: 16 },
+    "m6i.2xlarge": { vcpus: 8, memoryGiB: 32 },
+    "m6a.large": { vcpus: 2, memoryGiB: 8 },
+    "m6a.xlarge": { vcpus: 4, memoryGiB: 16 },
+    "m5.large": { vcpus: 2, memoryGiB: 8 },
+    "m5.xlarge": { vcpus: 4, memoryGiB: 16 },
+    "t3.large": { vcpus: 2, memoryGiB: 8 },
+    "t3.xlarge": { vcpus: 4, memoryGiB: 16 },
+};
+
+/** A region's hourly prices with each type's size. */
+function priced(hourly: Readonly<Record<string, number>>): Record<string, InstancePrice> {
+    return Object.fromEntries(Object.entries(hourly).map(([type, price]) => {
+        const size = INSTANCE_SIZES[type];
+        if (!size) throw new Error(`harness/cost.ts: instance type ${type} is priced but has no size in INSTANCE_SIZES`);
+        return [type, { hourly: price, ...size }];
+    }));
+}
+
 export const PRICE_TABLE: Readonly<Record<string, RegionPrices>> = {
     "us-east-1": {
         eksClusterHour: CONTROL_PLANE_USD_PER_HOUR.standard,
         eksExtendedSupportClusterHour: CONTROL_PLANE_USD_PER_HOUR.extended,
-        instances: {
-            "m6i.large": { hourly: 0.096, vcpus: 2, memoryGiB: 8 },
-            "m6i.xlarge": { hourly: 0.192, vcpus: 4, memoryGiB: 16 },
-            "m6i.2xlarge": { hourly: 0.384, vcpus: 8, memoryGiB: 32 },
-            "m6a.large": { hourly: 0.0864, vcpus: 2, memoryGiB: 8 },
-            "m6a.xlarge": { hourly: 0.1728, vcpus: 4, memoryGiB: 16 },
-            "m5.large": { hourly: 0.096, vcpus: 2, memoryGiB: 8 },
-            "m5.xlarge": { hourly: 0.192, vcpus: 4, memoryGiB: 16 },
-            "t3.large": { hourly: 0.0832, vcpus: 2, memoryGiB: 8 },
-            "t3.xlarge": { hourly: 0.1664, vcpus: 4, memoryGiB: 16 },
-        },
+        instances: priced({
+            "m6i.large": 0.096,
+            "m6i.xlarge": 0.192,
+            "m6i.2xlarge": 0.384,
+            "m6a.large": 0.0864,
+            "m6a.xlarge": 0.1728,
+            "m5.large": 0.096,
+            "m5.xlarge": 0.192,
+            "t3.large": 0.0832,
+            "t3.xlarge": 0.1664,
+        }),
         ebsGp3GbMonth: 0.08,
         natGatewayHour: 0.045,
         natGatewayGb: 0.045,
@@ -84,17 +106,17 @@ export const PRICE_TABLE: Readonly<Record<string, RegionPrices>> = {
     "eu-west-1": {
         eksClusterHour: CONTROL_PLANE_USD_PER_HOUR.standard,
         eksExtendedSupportClusterHour: CONTROL_PLANE_USD_PER_HOUR.extended,
-        instances: {
-            "m6i.large": { hourly: 0.107, vcpus: 2, memoryGiB: 8 },
-            "m6i.xlarge": { hourly: 0.214, vcpus: 4, memoryGiB: 16 },
-            "m6i.2xlarge": { hourly: 0.428, vcpus: 8, memoryGiB: 32 },
-            "m6a.large": { hourly: 0.0963, vcpus: 2, memoryGiB: 8 },
-            "m6a.xlarge": { hourly: 0.1926, vcpus: 4, memoryGiB: 16 },
-            "m5.large": { hourly: 0.107, vcpus: 2, memoryGiB: 8 },
-            "m5.xlarge": { hourly: 0.214, vcpus: 4, memoryGiB: 16 },
-            "t3.large": { hourly: 0.0912, vcpus: 2, memoryGiB: 8 },
-            "t3.xlarge": { hourly: 0.1824, vcpus: 4, memoryGiB: 16 },
-        },
+        instances: priced({
+            "m6i.large": 0.107,
+            "m6i.xlarge": 0.214,
+            "m6i.2xlarge": 0.428,
+            "m6a.large": 0.0963,
+            "m6a.xlarge": 0.1926,
+            "m5.large": 0.107,
+            "m5.xlarge": 0.214,
+            "t3.large": 0.0912,
+            "t3.xlarge": 0.1824,
+        }),
         ebsGp3GbMonth: 0.088,
         natGatewayHour: 0.048,
         natGatewayGb: 0.048,
