@@ -86,6 +86,11 @@ export function listStacks(root: string = PROJECT_ROOT): string[] {
         .sort();
 }
 
+/** The stacks as messages name them. */
+export function stackNames(stacks: readonly string[]): string {
+    return stacks.length > 0 ? stacks.join(", ") : "none";
+}
+
 export type ConfigType = "string" | "integer" | "boolean" | "array" | "object";
 
 export interface ConfigDeclaration {
@@ -212,7 +217,7 @@ export function readStackFile(stack: string, root: string = PROJECT_ROOT): Stack
     const path = join(root, file);
     if (!existsSync(path)) {
         const stacks = listStacks(root);
-        throw new StackFileError(`No stack "${stack}": there is no ${file} (stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"})`);
+        throw new StackFileError(`No stack "${stack}": there is no ${file} (stacks here: ${stackNames(stacks)})`);
     }
     const { name: project, declarations } = readProject(root);
     const document = readYamlFile(path, file, `${file} cannot be read`);

@@ -1,3 +1,4 @@
+import { stackNames } from "../harness/stackFile";
 import { DEFAULT_STACK, unknownStacks } from "./planArguments";
 
 /** The command line of `npm run diff`, parsed without side effects so that it can be tested. */
@@ -17,7 +18,7 @@ export function diffUsage(stacks: readonly string[]): string {
         "out/<stack>/diff.md (what pulumi up would create, update, replace and delete), summary.md and, when the",
         "traffic topology changed, topology.md.",
         "",
-        `Stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"} (default: ${DEFAULT_STACK})`,
+        `Stacks here: ${stackNames(stacks)} (default: ${DEFAULT_STACK})`,
         "Options:",
         `  --base <git-ref>  the commit, branch or tag to compare with (default: ${DEFAULT_BASE})`,
         "  -h, --help        print this help and exit",

@@ -1,3 +1,5 @@
+import { stackNames } from "../harness/stackFile";
+
 /** The command line of `npm run plan`, parsed without side effects so that it can be tested. */
 
 export type PlanCommand =
@@ -15,7 +17,7 @@ export function usage(stacks: readonly string[]): string {
         "Kubernetes objects and the policy pack, and writes out/<stack>/. With several stacks, every one must",
         "plan before anything is written.",
         "",
-        `Stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"} (default: ${DEFAULT_STACK})`,
+        `Stacks here: ${stackNames(stacks)} (default: ${DEFAULT_STACK})`,
         "Options:",
         "  -h, --help  print this help and exit",
     ].join("\n");
@@ -25,7 +27,7 @@ export function usage(stacks: readonly string[]): string {
 export function unknownStacks(requested: readonly string[], stacks: readonly string[]): string | undefined {
     const missing = requested.filter((stack) => !stacks.includes(stack));
     if (missing.length === 0) return undefined;
-    return `no stack ${missing.map((stack) => JSON.stringify(stack)).join(", ")}: there is no ${missing.map((stack) => `Pulumi.${stack}.yaml`).join(", ")} (stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"}); nothing was planned`;
+    return `no stack ${missing.map((stack) => JSON.stringify(stack)).join(", ")}: there is no ${missing.map((stack) => `Pulumi.${stack}.yaml`).join(", ")} (stacks here: ${stackNames(stacks)}); nothing was planned`;
 }
 
 /** Options first or anywhere; `--` ends them. Unknown options and unknown stacks refuse the whole call. */
